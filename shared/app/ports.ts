@@ -1,0 +1,135 @@
+// The ports the use cases are written against. Adapters (shared/adapters/) implement them
+// with the AWS SDK; nothing in shared/app imports @aws-sdk.
+import type {
+  AuditEvent,
+  IsoDate,
+  Obligation,
+  Settings,
+  Slot,
+  Submission,
+  Unit,
+} from '../domain/model';
+
+export type Page<T> = { items: T[]; nextCursor?: string };
+export type PageRequest = { limit?: number; cursor?: string };
+
+/** One change in an all-or-nothing write. Conditions make replays and races harmless. */
+export type WriteOp =
+  | { type: 'putUnit'; unit: Unit }
+  | { type: 'putObligation'; obligation: Obligation }
+  | { type: 'putSettings'; settings: Settings }
+  | { type: 'putCalendar'; year: number; holidays: IsoDate[]; workdays: IsoDate[] }
+  /** ifVersion: the slot's version must still be this (0 = slot must not exist yet). */
+  | { type: 'putSlot'; slot: Slot; ifVersion: number }
+  /** ifState: the stored submission must be in this state (undefined = must not exist yet). */
+  | { type: 'putSubmission'; submission: Submission; ifState?: Submission['state'] }
+  | { type: 'audit'; event: AuditEvent };
+
+export type NotificationRecord = {
+  id: string;
+  channel: 'email' | 'sms';
+  to: string;
+  status: 'queued' | 'sent' | 'failed';
+  error?: string;
+  at: string;
+};
+
+export interface Store {
+  /** Applies every op or none; throws ConditionFailed when a condition does not hold. */
+  write(ops: WriteOp[]): Promise<void>;
+
+  getUnit(unitId: string): Promise<Unit | null>;
+  listUnits(): Promise<Unit[]>;
+  getObligation(obligationId: string): Promise<Obligation | null>;
+  listObligations(): Promise<Obligation[]>;
+  getSettings(): Promise<Settings | null>;
+  getCalendar(year: number): Promise<{ holidays: IsoDate[]; workdays: IsoDate[] } | null>;
+
+  getSlot(obligationId: string, period: string, unitId: string): Promise<Slot | null>;
+  /** A period's board: every unit's slot of one obligation period, by unitId. */
+  slotsOfPeriod(obligationId: string, period: string, page?: PageRequest): Promise<Page<Slot>>;
+  /** A unit's slots and submissions of one year. */
+  unitYear(unitId: string, year: number): Promise<{ slots: Slot[]; submissions: Submission[] }>;
+  /** Slots whose next action date is on or before `date` (the sweep's work list). */
+  slotsDueBy(date: IsoDate): Promise<Slot[]>;
+  /** Every overdue slot, oldest effective deadline first. */
+  overdueSlots(): Promise<Slot[]>;
+
+  getSubmission(submissionId: string): Promise<Submission | null>;
+
+  auditOf(unitId: string, year: number, page?: PageRequest): Promise<Page<AuditEvent>>;
+
+  /** Claims a notification id; false when it was claimed before (sent once, never twice). */
+  claimNotification(rec: NotificationRecord): Promise<boolean>;
+  getNotification(id: string): Promise<NotificationRecord | null>;
+  updateNotification(id: string, status: NotificationRecord['status'], error?: string): Promise<void>;
+}
+
+export class ConditionFailed extends Error {
+  constructor(message = 'a write condition did not hold') {
+    super(message);
+    this.name = 'ConditionFailed';
+  }
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export type PresignedPost = { url: string; fields: Record<string, string>; expiresAt: string };
+
+export interface ObjectStore {
+  presignPost(input: {
+    key: string;
+    contentType: string;
+    maxBytes: number;
+    expiresSeconds: number;
+    metadata: Record<string, string>;
+  }): Promise<PresignedPost>;
+  presignGet(key: string, fileName: string, expiresSeconds: number): Promise<string>;
+  /** Size, creation time, and the first `bytes` bytes; null if absent. */
+  head(key: string, bytes: number): Promise<{ size: number; lastModified: Date; leading: Uint8Array } | null>;
+  sha256(key: string): Promise<string>;
+  move(fromKey: string, toKey: string): Promise<void>;
+}
+
+export type OutgoingMessage = {
+  /** Deterministic id: slot + kind + offset/level + date (+ channel + recipient). */
+  id: string;
+  channel: 'email' | 'sms';
+  to: string;
+  subject?: string;
+  text: string;
+  /** What the audit trail should file this under. */
+  unitId: string;
+  obligationId?: string;
+  period?: string;
+  kind: string;
+};
+
+export interface Mailer {
+  send(input: { from: string; to: string; subject: string; text: string }): Promise<void>;
+}
+
+export interface SmsSender {
+  send(input: { to: string; text: string }): Promise<void>;
+}
+
+/** A queue of outgoing messages (SQS on AWS, in-process locally). */
+export interface MessageQueue {
+  enqueue(messages: OutgoingMessage[]): Promise<void>;
+}
+
+/** Delivery errors the sender distinguishes. */
+export class ThrottledError extends Error {
+  constructor(message = 'throttled') {
+    super(message);
+    this.name = 'ThrottledError';
+  }
+}
+export class PermanentDeliveryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentDeliveryError';
+  }
+}

@@ -1,0 +1,185 @@
+// The concepts of SPEC §2 as zod schemas (validation at every boundary) and the
+// stored shapes derived from them. Pure: no I/O, no AWS.
+import * as z from 'zod';
+
+export const DATE_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+export const isoDate = z
+  .string()
+  .regex(DATE_RE, 'expected a date YYYY-MM-DD')
+  .refine((s) => {
+    const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+    const dt = new Date(Date.UTC(y, m - 1, d));
+    return dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+  }, 'not a calendar date');
+export type IsoDate = string; // YYYY-MM-DD, a calendar date in Asia/Shanghai
+
+export const unitIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'unitId must match ^[a-z0-9][a-z0-9-]{1,39}$');
+export const obligationIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'obligationId must match ^[a-z0-9][a-z0-9-]{1,39}$');
+export const yearSchema = z.coerce
+  .number({ error: 'year must be a number' })
+  .int('year must be an integer')
+  .min(2000, 'year must be ≥ 2000')
+  .max(2100, 'year must be ≤ 2100');
+export const periodSchema = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'period must be YYYY or YYYY-MM');
+
+export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'phone must be E.164, e.g. +8613800000000');
+export const emailSchema = z.email('invalid email address');
+
+export const contactSchema = z.strictObject({
+  role: z.enum(['liaison', 'leader']),
+  name: z.string().trim().min(1).max(50),
+  email: emailSchema.optional(),
+  phone: phoneSchema.optional(),
+});
+export type Contact = z.infer<typeof contactSchema>;
+
+export const unitKinds = ['town', 'department', 'other'] as const;
+export const unitBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  kind: z.enum(unitKinds),
+  tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'tag must be lowercase letters, digits, -')).max(20).default([]),
+  active: z.boolean().default(true),
+  contacts: z.array(contactSchema).max(10).default([]),
+});
+export const unitSchema = unitBodySchema.extend({ unitId: unitIdSchema });
+export type Unit = z.infer<typeof unitSchema>;
+
+const mmdd = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD');
+
+export const appliesToSchema = z.union([
+  z.literal('all'),
+  z.strictObject({
+    kinds: z.array(z.enum(unitKinds)).optional(),
+    tags: z.array(z.string()).optional(),
+    unitIds: z.array(unitIdSchema).optional(),
+  }),
+]);
+export type AppliesTo = z.infer<typeof appliesToSchema>;
+
+export const fileTypes = ['pdf', 'docx', 'doc', 'ofd', 'wps', 'xlsx'] as const;
+export type FileType = (typeof fileTypes)[number];
+
+export const escalationStepSchema = z.strictObject({
+  level: z.union([z.literal(1), z.literal(2)]),
+  afterWorkingDays: z.number().int().min(1).max(60),
+  to: z.enum(['leader', 'office']),
+});
+
+const obligationCommon = {
+  name: z.string().trim().min(1).max(100),
+  appliesTo: appliesToSchema.default('all'),
+  reminderDays: z.array(z.number().int().min(0).max(60)).max(10).default([7, 3, 1, 0]),
+  escalation: z
+    .array(escalationStepSchema)
+    .max(2)
+    .default([
+      { level: 1, afterWorkingDays: 1, to: 'leader' },
+      { level: 2, afterWorkingDays: 3, to: 'office' },
+    ]),
+  gracePeriodDays: z.number().int().min(0).max(365).default(30),
+  holidayRule: z.enum(['next-workday', 'none']).default('next-workday'),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(5 * 1024 * 1024 * 1024)
+    .default(50 * 1024 * 1024),
+  allowedTypes: z.array(z.enum(fileTypes)).min(1).default([...fileTypes]),
+  active: z.boolean().default(true),
+};
+
+export const obligationBodySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('deadline'), due: mmdd, ...obligationCommon }),
+  z.strictObject({ kind: z.literal('monthly'), dueDay: z.number().int().min(1).max(28), ...obligationCommon }),
+  z.strictObject({ kind: z.literal('quota'), due: mmdd, minCount: z.number().int().min(1).max(100), ...obligationCommon }),
+]);
+export type ObligationBody = z.infer<typeof obligationBodySchema>;
+export type Obligation = ObligationBody & { obligationId: string };
+
+export const settingsSchema = z.strictObject({
+  officeContacts: z
+    .array(z.strictObject({ name: z.string().trim().min(1).max(50), email: emailSchema.optional(), phone: phoneSchema.optional() }))
+    .max(20),
+  smsSignature: z.string().regex(/^【[^【】]{1,12}】$/, 'smsSignature must look like 【…】'),
+  senderEmail: emailSchema,
+  sesRatePerSecond: z.number().min(0.1).max(1000).default(14),
+  latePenaltyPerDay: z.number().min(0).max(100).default(10),
+  lateFloor: z.number().min(0).max(100).default(40),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const calendarBodySchema = z.strictObject({
+  holidays: z.array(isoDate).max(100),
+  workdays: z.array(isoDate).max(50),
+});
+export type CalendarYear = {
+  year: number;
+  source: 'package' | 'office' | 'provisional';
+  holidays: IsoDate[];
+  workdays: IsoDate[];
+};
+
+export const slotStates = ['open', 'overdue', 'submitted', 'returned', 'accepted', 'waived', 'closed'] as const;
+export type SlotState = (typeof slotStates)[number];
+
+/** One unit's duty for one obligation and period (SPEC §2). */
+export type Slot = {
+  obligationId: string;
+  period: string;
+  unitId: string;
+  unitName: string;
+  kind: ObligationBody['kind'];
+  state: SlotState;
+  deadline: IsoDate; // nominal due date
+  effectiveDeadline: IsoDate; // after the holiday rule, or the extension
+  extendedUntil: IsoDate | null;
+  resubmitBy: IsoDate | null;
+  onTime: boolean | null;
+  lateDays: number | null;
+  escalationLevel: 0 | 1 | 2;
+  remindersSent: number;
+  chaseCount: number;
+  count?: number;
+  minCount?: number;
+  submittedAt: string | null; // ISO instant of the first received version
+  latestSubmissionId: string | null;
+  /** Keys of notices already sent (e.g. `reminder:3:2026-04-14`), for planning. */
+  sent: string[];
+  nextActionDate: IsoDate | null;
+  version: number;
+};
+
+export const submissionStates = ['awaiting-upload', 'received', 'rejected', 'accepted', 'returned'] as const;
+export type SubmissionState = (typeof submissionStates)[number];
+
+export type Submission = {
+  submissionId: string;
+  unitId: string;
+  obligationId: string;
+  period: string;
+  state: SubmissionState;
+  key: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string | null;
+  receivedAt: string | null;
+  onTime: boolean | null;
+  lateDays: number | null;
+  rejectReason?: string;
+  review?: { decision: 'accept' | 'return'; comment?: string; resubmitBy?: IsoDate; by: string; at: string };
+  createdAt: string;
+};
+
+export type AuditEvent = {
+  unitId: string;
+  at: string; // ISO instant
+  actor: string; // 'system', 'office:<sub>', 'unit:<unitId>'
+  action: string;
+  obligationId?: string;
+  period?: string;
+  submissionId?: string;
+  detail?: Record<string, unknown>;
+};
+
+export type Principal = { role: 'office'; sub: string } | { role: 'unit'; sub: string; unitId: string };
