@@ -1,0 +1,58 @@
+// Every Lambda of the system: its entry file and what it touches (the stack grants exactly that).
+export type FunctionSpec = {
+  entry: string; // relative to the project root
+  description: string;
+  table: 'read-write';
+  bucket?: Array<'put' | 'get' | 'delete'>;
+  sendsToNotifyQueue?: boolean;
+  sendsEmailAndSms?: boolean;
+};
+
+export const functionSpecs = {
+  api: {
+    entry: 'functions/api/handler.ts',
+    description: 'HTTP: units, obligations, settings, calendar, boards, office actions',
+    table: 'read-write',
+  },
+  uploads: {
+    entry: 'functions/uploads/handler.ts',
+    description: 'HTTP: presigned uploads, submissions, review',
+    table: 'read-write',
+    bucket: ['put', 'get'],
+  },
+  chase: {
+    entry: 'functions/chase/handler.ts',
+    description: 'HTTP: chase-up (催报)',
+    table: 'read-write',
+    sendsToNotifyQueue: true,
+  },
+  receipt: {
+    entry: 'functions/receipt/handler.ts',
+    description: 'S3 object-created (via SQS) → record the submission, queue the receipt',
+    table: 'read-write',
+    bucket: ['get', 'put', 'delete'],
+    sendsToNotifyQueue: true,
+  },
+  sweep: {
+    entry: 'functions/sweep/handler.ts',
+    description: 'Daily 09:00 Asia/Shanghai: open slots, plan reminders/escalations, digest',
+    table: 'read-write',
+    sendsToNotifyQueue: true,
+  },
+  sender: {
+    entry: 'functions/sender/handler.ts',
+    description: 'SQS → SES email and End User Messaging SMS, exactly once',
+    table: 'read-write',
+    sendsEmailAndSms: true,
+  },
+} satisfies Record<string, FunctionSpec>;
+
+export type LambdaName = keyof typeof functionSpecs;
+
+/** Environment variables every function reads (parsed with zod in shared/adapters/config.ts). */
+export const ENV = {
+  table: 'TABLE_NAME',
+  bucket: 'BUCKET_NAME',
+  notifyQueueUrl: 'NOTIFY_QUEUE_URL',
+  smsOriginationIdentity: 'SMS_ORIGINATION_IDENTITY',
+} as const;
