@@ -1,0 +1,25 @@
+// Environment configuration, validated with zod at cold start.
+import * as z from 'zod';
+
+const envSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  BUCKET_NAME: z.string().min(1).optional(),
+  NOTIFY_QUEUE_URL: z.string().url().optional(),
+  SMS_ORIGINATION_IDENTITY: z.string().min(1).optional(),
+  AWS_REGION: z.string().min(1).optional(),
+  /** Local runtime only: endpoints of the stand-ins. */
+  AWS_ENDPOINT_URL_DYNAMODB: z.string().url().optional(),
+  AWS_ENDPOINT_URL_S3: z.string().url().optional(),
+  AWS_ENDPOINT_URL_SES: z.string().url().optional(),
+  AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: z.string().url().optional(),
+});
+export type Config = z.infer<typeof envSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const r = envSchema.safeParse(env);
+  if (!r.success) {
+    const fields = r.error.issues.map((i) => i.path.join('.')).join(', ');
+    throw new Error(`invalid configuration: ${fields}`);
+  }
+  return r.data;
+}

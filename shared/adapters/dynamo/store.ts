@@ -1,0 +1,297 @@
+// The DynamoDB store: implements the Store port on the single table (key shapes in ./keys.ts).
+import { type DynamoDBClient, TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { AppError } from '../../domain/errors';
+import type { AuditEvent, IsoDate, Obligation, Settings, Slot, Submission, Unit } from '../../domain/model';
+import { ConditionFailed, type NotificationRecord, type Page, type PageRequest, type Store, type WriteOp } from '../../app/ports';
+import { keys, SHARDS } from './keys';
+
+type Item = Record<string, unknown>;
+type Put = { TableName: string; Item: Item; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Item };
+
+const KEY_ATTRS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', '_type', 'expiresAt'];
+const strip = <T>(item: Item | undefined): T | null => {
+  if (!item) return null;
+  const out: Item = {};
+  for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.includes(k)) out[k] = v;
+  return out as T;
+};
+
+export const encodeCursor = (key: Item | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+export function decodeCursor(cursor: string | undefined): Item | undefined {
+  if (!cursor) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Item;
+  } catch {
+    // fall through
+  }
+  throw new AppError('invalid_input', 'invalid cursor', [{ field: 'cursor', message: 'not a cursor this API issued' }]);
+}
+
+const yearOfIso = (iso: string) => Number(iso.slice(0, 4));
+const AUDIT_TTL_SECONDS = undefined; // the audit trail is kept; TTL is used only for stale notifications
+
+export class DynamoStore implements Store {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly table: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+  }
+
+  // ---- writes -------------------------------------------------------------------------------
+
+  private toPut(op: WriteOp): Put {
+    const TableName = this.table;
+    switch (op.type) {
+      case 'putUnit':
+        return { TableName, Item: { ...op.unit, ...keys.unit(op.unit.unitId), _type: 'unit' } };
+      case 'putObligation':
+        return { TableName, Item: { ...op.obligation, ...keys.obligation(op.obligation.obligationId), _type: 'obligation' } };
+      case 'putSettings':
+        return { TableName, Item: { ...op.settings, ...keys.settings(), _type: 'settings' } };
+      case 'putCalendar':
+        return {
+          TableName,
+          Item: { year: op.year, holidays: op.holidays, workdays: op.workdays, ...keys.calendar(op.year), _type: 'calendar' },
+        };
+      case 'putSlot': {
+        const s = op.slot;
+        const id = keys.slotId(s.obligationId, s.period, s.unitId);
+        const Item: Item = {
+          ...s,
+          ...keys.slot(s.obligationId, s.period, s.unitId),
+          ...keys.slotGsi1(s.unitId, s.obligationId, s.period),
+          ...(s.nextActionDate ? keys.nextAction(id, s.nextActionDate) : {}),
+          ...(s.state === 'overdue' ? keys.overdue(id, s.effectiveDeadline) : {}),
+          _type: 'slot',
+        };
+        return op.ifVersion === 0
+          ? { TableName, Item, ConditionExpression: 'attribute_not_exists(PK)' }
+          : {
+              TableName,
+              Item,
+              ConditionExpression: '#v = :v',
+              ExpressionAttributeNames: { '#v': 'version' },
+              ExpressionAttributeValues: { ':v': op.ifVersion },
+            };
+      }
+      case 'putSubmission': {
+        const s = op.submission;
+        const Item: Item = {
+          ...s,
+          ...keys.submission(s.submissionId),
+          ...keys.submissionGsi1(s.unitId, s.obligationId, s.period, s.createdAt),
+          _type: 'submission',
+        };
+        return op.ifState === undefined
+          ? { TableName, Item, ConditionExpression: 'attribute_not_exists(PK)' }
+          : {
+              TableName,
+              Item,
+              ConditionExpression: '#s = :s',
+              ExpressionAttributeNames: { '#s': 'state' },
+              ExpressionAttributeValues: { ':s': op.ifState },
+            };
+      }
+      case 'audit': {
+        const e = op.event;
+        return {
+          TableName,
+          Item: { ...e, ...keys.audit(e.unitId, yearOfIso(e.at), e.at, ulid()), _type: 'audit', expiresAt: AUDIT_TTL_SECONDS },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        };
+      }
+    }
+  }
+
+  async write(ops: WriteOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    const puts = ops.map((op) => this.toPut(op));
+    try {
+      if (puts.length === 1) await this.doc.send(new PutCommand(puts[0]!));
+      else await this.doc.send(new TransactWriteCommand({ TransactItems: puts.map((Put) => ({ Put })) }));
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ConditionFailed();
+      if (err instanceof TransactionCanceledException) {
+        const reasons = err.CancellationReasons ?? [];
+        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) throw new ConditionFailed();
+      }
+      throw err;
+    }
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  private async get<T>(key: { PK: string; SK: string }): Promise<T | null> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: key }));
+    return strip<T>(r.Item);
+  }
+
+  /** Every page of a query (for partitions known to be small). */
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const out: Item[] = [];
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const r = await this.doc.send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey }));
+      out.push(...(r.Items ?? []));
+      ExclusiveStartKey = r.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  }
+
+  private async queryPage(input: Omit<QueryCommandInput, 'TableName'>, page: PageRequest = {}): Promise<Page<Item>> {
+    const limit = page.limit ?? 1000;
+    const items: Item[] = [];
+    let ExclusiveStartKey = decodeCursor(page.cursor);
+    do {
+      const r = await this.doc.send(
+        new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey, Limit: limit - items.length }),
+      );
+      items.push(...(r.Items ?? []));
+      ExclusiveStartKey = r.LastEvaluatedKey;
+    } while (ExclusiveStartKey && items.length < limit);
+    return { items, nextCursor: encodeCursor(ExclusiveStartKey) };
+  }
+
+  getUnit(unitId: string) {
+    return this.get<Unit>(keys.unit(unitId));
+  }
+  async listUnits(): Promise<Unit[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.unitsPK },
+    });
+    return items.map((i) => strip<Unit>(i)!);
+  }
+  getObligation(id: string) {
+    return this.get<Obligation>(keys.obligation(id));
+  }
+  async listObligations(): Promise<Obligation[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.obligationsPK },
+    });
+    return items.map((i) => strip<Obligation>(i)!);
+  }
+  getSettings() {
+    return this.get<Settings>(keys.settings());
+  }
+  async getCalendar(year: number) {
+    const c = await this.get<{ holidays: IsoDate[]; workdays: IsoDate[] }>(keys.calendar(year));
+    return c ? { holidays: c.holidays, workdays: c.workdays } : null;
+  }
+
+  getSlot(obligationId: string, period: string, unitId: string) {
+    return this.get<Slot>(keys.slot(obligationId, period, unitId));
+  }
+  async slotsOfPeriod(obligationId: string, period: string, page?: PageRequest): Promise<Page<Slot>> {
+    const r = await this.queryPage(
+      { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.slotPK(obligationId, period) } },
+      page,
+    );
+    return { items: r.items.map((i) => strip<Slot>(i)!), nextCursor: r.nextCursor };
+  }
+  async unitYear(unitId: string, year: number) {
+    const items = await this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.unitYearPK(unitId, year) },
+    });
+    const slots: Slot[] = [];
+    const submissions: Submission[] = [];
+    for (const i of items) {
+      if (i._type === 'slot') slots.push(strip<Slot>(i)!);
+      else if (i._type === 'submission') submissions.push(strip<Submission>(i)!);
+    }
+    return { slots, submissions };
+  }
+  async slotsDueBy(date: IsoDate): Promise<Slot[]> {
+    const shards = await Promise.all(
+      Array.from({ length: SHARDS }, (_, shard) =>
+        this.queryAll({
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :to',
+          ExpressionAttributeValues: { ':pk': keys.nextActionPK(shard), ':to': `${date}#~` },
+        }),
+      ),
+    );
+    return shards.flat().map((i) => strip<Slot>(i)!);
+  }
+  async overdueSlots(): Promise<Slot[]> {
+    const shards = await Promise.all(
+      Array.from({ length: SHARDS }, (_, shard) =>
+        this.queryAll({
+          IndexName: 'GSI3',
+          KeyConditionExpression: 'GSI3PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.overduePK(shard) },
+        }),
+      ),
+    );
+    return shards
+      .flat()
+      .sort((a, b) => String(a.GSI3SK).localeCompare(String(b.GSI3SK)))
+      .map((i) => strip<Slot>(i)!);
+  }
+
+  getSubmission(submissionId: string) {
+    return this.get<Submission>(keys.submission(submissionId));
+  }
+
+  async auditOf(unitId: string, year: number, page?: PageRequest): Promise<Page<AuditEvent>> {
+    const r = await this.queryPage(
+      {
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.auditPK(unitId, year) },
+        ScanIndexForward: false,
+      },
+      page,
+    );
+    return { items: r.items.map((i) => strip<AuditEvent>(i)!), nextCursor: r.nextCursor };
+  }
+
+  async claimNotification(rec: NotificationRecord): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...rec, ...keys.notification(rec.id), _type: 'notification' },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+  getNotification(id: string) {
+    return this.get<NotificationRecord>(keys.notification(id));
+  }
+  async updateNotification(id: string, status: NotificationRecord['status'], error?: string) {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.notification(id),
+        UpdateExpression: error ? 'SET #s = :s, #e = :e' : 'SET #s = :s REMOVE #e',
+        ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
+        ExpressionAttributeValues: error ? { ':s': status, ':e': error } : { ':s': status },
+      }),
+    );
+  }
+}
