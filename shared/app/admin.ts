@@ -1,0 +1,52 @@
+// Units, obligations and settings: the office's administration (SPEC §5).
+import { defaultSettings } from '../domain/defaults';
+import { shanghaiDate } from '../domain/dates';
+import { notFound } from '../domain/errors';
+import type { Obligation, ObligationBody, Principal, Settings, Unit } from '../domain/model';
+import { actorOf, audit, auditOffice } from './audit';
+import { loadCalendar } from './calendar';
+import { openSlots } from './open-slots';
+import type { Store } from './ports';
+
+const yearOf = (now: Date) => Number(shanghaiDate(now).slice(0, 4));
+
+export async function getUnit(store: Store, unitId: string): Promise<Unit> {
+  const u = await store.getUnit(unitId);
+  if (!u) throw notFound(`unit ${unitId}`);
+  return u;
+}
+
+/** Creates or replaces a unit, and opens its slots for the current year. */
+export async function putUnit(store: Store, who: Principal, unit: Unit, now: Date) {
+  const before = await store.getUnit(unit.unitId);
+  await store.write([
+    { type: 'putUnit', unit },
+    audit({ unitId: unit.unitId, at: now, actor: actorOf(who), action: before ? 'unit-replaced' : 'unit-created' }),
+  ]);
+  const year = yearOf(now);
+  const [cal, obligations] = await Promise.all([loadCalendar(store, [year]), store.listObligations()]);
+  const opened = await openSlots(store, cal, { year, units: [unit], obligations, now });
+  return { unit, created: !before, opened };
+}
+
+export async function putObligation(store: Store, who: Principal, obligationId: string, body: ObligationBody, now: Date) {
+  const obligation: Obligation = { obligationId, ...body };
+  const before = await store.getObligation(obligationId);
+  await store.write([
+    { type: 'putObligation', obligation },
+    auditOffice(who, now, before ? 'obligation-replaced' : 'obligation-created', { obligationId }),
+  ]);
+  const year = yearOf(now);
+  const [cal, units] = await Promise.all([loadCalendar(store, [year]), store.listUnits()]);
+  const opened = await openSlots(store, cal, { year, units, obligations: [obligation], now });
+  return { obligation, created: !before, opened };
+}
+
+export async function getSettings(store: Store): Promise<Settings> {
+  return (await store.getSettings()) ?? defaultSettings;
+}
+
+export async function putSettings(store: Store, who: Principal, settings: Settings, now: Date) {
+  await store.write([{ type: 'putSettings', settings }, auditOffice(who, now, 'settings-replaced')]);
+  return settings;
+}

@@ -1,0 +1,48 @@
+// What the API shows of stored items (SPEC §5 field names).
+import { endOfDay } from '../domain/dates';
+import type { Slot, SlotState, Submission } from '../domain/model';
+
+/** The state as of `now`: a stored `open` slot past its deadline reads `overdue` even before the sweep. */
+export function stateAt(slot: Slot, now: Date): SlotState {
+  if (slot.state === 'open' && now.getTime() > endOfDay(slot.effectiveDeadline).getTime()) return 'overdue';
+  return slot.state;
+}
+
+export function submissionView(s: Submission) {
+  return {
+    submissionId: s.submissionId,
+    unitId: s.unitId,
+    obligationId: s.obligationId,
+    period: s.period,
+    state: s.state,
+    fileName: s.fileName,
+    contentType: s.contentType,
+    size: s.size,
+    sha256: s.sha256,
+    receivedAt: s.receivedAt,
+    onTime: s.onTime,
+    lateDays: s.lateDays,
+    ...(s.rejectReason ? { rejectReason: s.rejectReason } : {}),
+    ...(s.review ? { review: s.review } : {}),
+  };
+}
+
+export function slotView(slot: Slot, now: Date, submissions: Submission[] = []) {
+  return {
+    obligationId: slot.obligationId,
+    period: slot.period,
+    unitId: slot.unitId,
+    state: stateAt(slot, now),
+    deadline: slot.deadline,
+    effectiveDeadline: slot.effectiveDeadline,
+    extendedUntil: slot.extendedUntil,
+    ...(slot.resubmitBy ? { resubmitBy: slot.resubmitBy } : {}),
+    onTime: slot.onTime,
+    lateDays: slot.lateDays,
+    escalationLevel: slot.escalationLevel,
+    remindersSent: slot.remindersSent,
+    chaseCount: slot.chaseCount,
+    ...(slot.kind === 'quota' ? { count: slot.count ?? 0, minCount: slot.minCount } : {}),
+    submissions: submissions.map(submissionView),
+  };
+}
