@@ -1,0 +1,5 @@
+// The pipelines the local runtime wires in beside the HTTP handlers (uploads → receipt,
+// sweep → queue → sender). Each is a function of the runtime; see server.ts.
+import type { LocalRuntime } from './server';
+
+export const plugins: Array<(rt: LocalRuntime) => Promise<void> | void> = [];
