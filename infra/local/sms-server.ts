@@ -43,7 +43,12 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/x-amz-json-1.0',
@@ -81,7 +86,12 @@ export async function startSmsServer(opts: { port?: number; host?: string } = {}
       const body = raw ? (JSON.parse(raw) as { throttleRate?: unknown }) : {};
       const rate = Number(body.throttleRate ?? 0);
       if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
-        send(res, 400, { error: 'throttleRate must be a number in [0, 1]' }, { 'content-type': 'application/json' });
+        send(
+          res,
+          400,
+          { error: 'throttleRate must be a number in [0, 1]' },
+          { 'content-type': 'application/json' },
+        );
         return;
       }
       throttleRate = rate;
@@ -100,7 +110,12 @@ export async function startSmsServer(opts: { port?: number; host?: string } = {}
     }
     const operation = target.slice(TARGET_PREFIX.length);
     if (operation !== 'SendTextMessage') {
-      awsError(res, 400, 'UnknownOperationException', `Operation ${operation} is not supported by the local stand-in`);
+      awsError(
+        res,
+        400,
+        'UnknownOperationException',
+        `Operation ${operation} is not supported by the local stand-in`,
+      );
       return;
     }
     let input: { DestinationPhoneNumber?: unknown; MessageBody?: unknown; OriginationIdentity?: unknown };
@@ -132,7 +147,9 @@ export async function startSmsServer(opts: { port?: number; host?: string } = {}
       text: input.MessageBody,
       at: new Date().toISOString(),
       messageId,
-      ...(typeof input.OriginationIdentity === 'string' ? { originationIdentity: input.OriginationIdentity } : {}),
+      ...(typeof input.OriginationIdentity === 'string'
+        ? { originationIdentity: input.OriginationIdentity }
+        : {}),
     });
     send(res, 200, { MessageId: messageId });
   };

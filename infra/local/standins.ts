@@ -193,7 +193,9 @@ async function startDynamo(dataDir: string | undefined, quiet: boolean): Promise
         break;
       } catch (err) {
         if (Date.now() > deadline) {
-          throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s: ${String(err)}\n${output}`);
+          throw new Error(
+            `DynamoDB Local did not answer on ${endpoint} within 60 s: ${String(err)}\n${output}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -243,7 +245,10 @@ function normaliseS3Event(event: { Records: RawS3Record[] }): S3Event {
 
 type RunningS3 = { endpoint: string; stop(): Promise<void> };
 
-async function startS3(dataDir: string | undefined, onS3Event: StartStandInsOptions['onS3Event']): Promise<RunningS3> {
+async function startS3(
+  dataDir: string | undefined,
+  onS3Event: StartStandInsOptions['onS3Event'],
+): Promise<RunningS3> {
   let directory: string;
   let tempDir: string | undefined;
   if (dataDir !== undefined) {
