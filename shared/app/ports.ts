@@ -52,8 +52,8 @@ export interface Store {
   unitYear(unitId: string, year: number): Promise<{ slots: Slot[]; submissions: Submission[] }>;
   /** Slots whose next action date is on or before `date` (the sweep's work list). */
   slotsDueBy(date: IsoDate): Promise<Slot[]>;
-  /** Every overdue slot, oldest effective deadline first. */
-  overdueSlots(): Promise<Slot[]>;
+  /** Every open or overdue slot whose effective deadline is before `today`, oldest first. */
+  overdueSlots(today: IsoDate): Promise<Slot[]>;
 
   getSubmission(submissionId: string): Promise<Submission | null>;
 

@@ -10,7 +10,8 @@
 // | a unit's slots + submissions of a year      | GSI1PK=UNIT#<unitId>#<yyyy>, GSI1SK=<obl>#<period>[#SUB#…] |
 // | a submission by id (API; S3 key → sub)      | PK=SUB#<submissionId>, SK=SUB                              |
 // | the sweep's work list (sparse)              | GSI2PK=NEXT#<shard 0..9>, GSI2SK=<next action date>#<slot> |
-// | overdue now, oldest first (sparse)          | GSI3PK=OVERDUE#<shard>, GSI3SK=<effective due>#<slot>      |
+// | overdue now, oldest first (sparse: set on   | GSI3PK=OVERDUE#<shard>, GSI3SK=<effective due>#<slot>;     |
+// |   open/overdue slots; query SK < today)     |   a slot is overdue the day after its effective deadline   |
 // | a notification sent exactly once            | PK=NOTIF#<id>, SK=NOTIF   (put if not exists)              |
 // | audit trail of a unit-year, newest first    | PK=AUDIT#<unitId>#<yyyy>, SK=<time>#<ulid>                 |
 import type { IsoDate } from '../../domain/model';

@@ -78,7 +78,9 @@ export class DynamoStore implements Store {
           ...keys.slot(s.obligationId, s.period, s.unitId),
           ...keys.slotGsi1(s.unitId, s.obligationId, s.period),
           ...(s.nextActionDate ? keys.nextAction(id, s.nextActionDate) : {}),
-          ...(s.state === 'overdue' ? keys.overdue(id, s.effectiveDeadline) : {}),
+          // Owing and never received: overdue as soon as the effective deadline has passed, even
+          // before the next sweep marks it so.
+          ...(s.state === 'overdue' || s.state === 'open' ? keys.overdue(id, s.effectiveDeadline) : {}),
           _type: 'slot',
         };
         return op.ifVersion === 0
@@ -233,13 +235,13 @@ export class DynamoStore implements Store {
     );
     return shards.flat().map((i) => strip<Slot>(i)!);
   }
-  async overdueSlots(): Promise<Slot[]> {
+  async overdueSlots(today: IsoDate): Promise<Slot[]> {
     const shards = await Promise.all(
       Array.from({ length: SHARDS }, (_, shard) =>
         this.queryAll({
           IndexName: 'GSI3',
-          KeyConditionExpression: 'GSI3PK = :pk',
-          ExpressionAttributeValues: { ':pk': keys.overduePK(shard) },
+          KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :today',
+          ExpressionAttributeValues: { ':pk': keys.overduePK(shard), ':today': today },
         }),
       ),
     );
