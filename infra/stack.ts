@@ -1,0 +1,575 @@
+// The baosong production stack (SPEC §6): HTTP API + Cognito JWT authorizer, one Lambda per
+// functionSpecs entry, one DynamoDB table, the upload bucket, SQS queues with DLQs and alarms,
+// and the daily sweep on EventBridge Scheduler in Asia/Shanghai. Synthesizes with no AWS account.
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone, Token } from 'aws-cdk-lib';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  EventType,
+  HttpMethods,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { GSIS, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/adapters/dynamo/table';
+import { ENV, type FunctionSpec, functionSpecs, type LambdaName } from './functions';
+import { acknowledge } from './nag';
+import { type Access, type FunctionName, routes } from './routes';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Where uploads land; the receipt function is triggered for this prefix only. */
+export const SUBMISSIONS_PREFIX = 'submissions/';
+/** Where the receipt function moves objects whose key matches no submission. */
+export const QUARANTINE_PREFIX = 'quarantine/';
+
+/**
+ * Bucket access is scoped by key prefix, per function and per verb (functionSpecs says which verbs):
+ * - uploads  put → presigned POST into submissions/; get → presigned download of submissions/.
+ * - receipt  get → read the uploaded object (size, leading bytes, SHA-256); put → copy an unknown
+ *            key into quarantine/; delete → remove that unknown key from submissions/.
+ */
+const BUCKET_SCOPES: Record<'put' | 'get' | 'delete', Partial<Record<LambdaName, string[]>>> = {
+  put: { uploads: [SUBMISSIONS_PREFIX], receipt: [QUARANTINE_PREFIX] },
+  get: { uploads: [SUBMISSIONS_PREFIX], receipt: [SUBMISSIONS_PREFIX] },
+  delete: { receipt: [SUBMISSIONS_PREFIX] },
+};
+const S3_ACTIONS = { put: 's3:PutObject', get: 's3:GetObject', delete: 's3:DeleteObject' } as const;
+
+const HTTP_FUNCTIONS: readonly LambdaName[] = ['api', 'uploads', 'chase'] satisfies FunctionName[];
+
+const sizing = (name: LambdaName) => {
+  if (name === 'sweep') return { timeout: Duration.seconds(300), memorySize: 512 };
+  if (name === 'receipt' || name === 'sender') return { timeout: Duration.seconds(60), memorySize: 256 };
+  return { timeout: Duration.seconds(10), memorySize: 512 };
+};
+
+export type BaosongStackProps = StackProps & {
+  /** Browser origins allowed by the API's and the bucket's CORS (context `allowedOrigins`). */
+  allowedOrigins?: string[];
+  /** SES identities (domain or address) the sender may send as (context `sesIdentity`). */
+  sesIdentities?: string[];
+  /** End User Messaging SMS origination identity: ARN, phone number id, sender id or pool id. */
+  smsOriginationIdentity?: string;
+  /** An existing SNS topic that the DLQ alarms notify (context `alarmTopicArn`). */
+  alarmTopicArn?: string;
+};
+
+const listFromContext = (value: unknown): string[] | undefined => {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (Array.isArray(value)) return value.map(String);
+  return String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+};
+
+export class BaosongStack extends Stack {
+  readonly table: Table;
+  readonly bucket: Bucket;
+  readonly uploadsQueue: Queue;
+  readonly notifyQueue: Queue;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+  readonly httpApi: HttpApi;
+  readonly functions: Record<LambdaName, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: BaosongStackProps = {}) {
+    super(scope, id, props);
+    // Deliver server access logs via a bucket policy (logging.s3.amazonaws.com), not ACLs, so the
+    // log bucket can keep ACLs disabled (BucketOwnerEnforced). Set here so tests get it too.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    const ctx = (key: string) => this.node.tryGetContext(key) as unknown;
+
+    // '*' is acceptable as a default: the API authenticates with bearer tokens (no cookies, so no
+    // credentialed CORS), and the bucket only accepts POSTs signed by the uploads function.
+    // Production deploys pass the SPA origin: `-c allowedOrigins=https://baosong.example.gov.cn`.
+    const allowedOrigins = props.allowedOrigins ?? listFromContext(ctx('allowedOrigins')) ?? ['*'];
+    const sesIdentities = props.sesIdentities ?? listFromContext(ctx('sesIdentity')) ?? ['example.gov.cn'];
+    const smsOriginationIdentity =
+      props.smsOriginationIdentity ?? listFromContext(ctx('smsOriginationIdentity'))?.[0];
+    const alarmTopicArn = props.alarmTopicArn ?? listFromContext(ctx('alarmTopicArn'))?.[0];
+    const alarmTopic = alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn) : undefined;
+
+    // ── DynamoDB: the single table ────────────────────────────────────────────────────────────
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const gsi of GSIS) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: gsi.indexName,
+        partitionKey: { name: gsi.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: gsi.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
+    // ── S3: uploads, and the bucket that receives its server access logs ──────────────────────
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // The access-log bucket cannot log to itself (that loops); it is the terminal log sink.
+    acknowledge(
+      accessLogs,
+      'S1',
+      'This is the server-access-log destination bucket; logging it to itself would loop.',
+    );
+
+    this.bucket = new Bucket(this, 'Uploads', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'uploads/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      // Units' browsers POST the file straight to S3 (presigned POST) and GET presigned downloads.
+      cors: [
+        {
+          allowedMethods: [HttpMethods.POST, HttpMethods.GET],
+          allowedOrigins,
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag', 'Location'],
+          maxAge: 3000,
+        },
+      ],
+      lifecycleRules: [
+        { id: 'expire-quarantine', prefix: QUARANTINE_PREFIX, expiration: Duration.days(30) },
+        { id: 'abort-incomplete-multipart', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'expire-noncurrent', noncurrentVersionExpiration: Duration.days(365) },
+      ],
+    });
+
+    // ── SQS: every queue is encrypted, TLS-only and has a DLQ with an alarm ────────────────────
+    const queueWithDlq = (name: string, consumerTimeout: Duration) => {
+      const dlq = new Queue(this, `${name}Dlq`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      const queue = new Queue(this, `${name}Queue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        // AWS's guidance for SQS event sources: at least 6× the consuming function's timeout.
+        visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
+        retentionPeriod: Duration.days(4),
+        deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
+      });
+      this.dlqAlarm(`${name}DlqAlarm`, dlq, alarmTopic);
+      return { queue, dlq };
+    };
+    const uploads = queueWithDlq('Uploads', sizing('receipt').timeout);
+    const notify = queueWithDlq('Notify', sizing('sender').timeout);
+    this.uploadsQueue = uploads.queue;
+    this.notifyQueue = notify.queue;
+
+    this.bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.uploadsQueue), {
+      prefix: SUBMISSIONS_PREFIX,
+    });
+
+    // ── Lambda: one NodejsFunction per functionSpecs entry ────────────────────────────────────
+    const environment: Record<string, string> = {
+      // Every function gets the same configuration names (one zod schema parses them); what a
+      // function may *do* with each resource is decided by its IAM policy below, not by its env.
+      [ENV.table]: this.table.tableName,
+      [ENV.bucket]: this.bucket.bucketName,
+      [ENV.notifyQueueUrl]: this.notifyQueue.queueUrl,
+      ...(smsOriginationIdentity ? { [ENV.smsOriginationIdentity]: smsOriginationIdentity } : {}),
+      POWERTOOLS_SERVICE_NAME: 'baosong',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    const fns = {} as Record<LambdaName, NodejsFunction>;
+    for (const [name, spec] of Object.entries(functionSpecs) as [LambdaName, FunctionSpec][]) {
+      fns[name] = this.lambda(name, spec, environment, {
+        sesIdentities,
+        smsOriginationIdentity,
+      });
+    }
+    this.functions = fns;
+
+    fns.receipt.addEventSource(
+      new SqsEventSource(this.uploadsQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    // SES throttles above the account's sending rate (the sandbox allows 1 message/s). Capping the
+    // event source at 2 concurrent batches (2 is the lowest maxConcurrency Lambda accepts) keeps the
+    // sender from fanning out; the sender paces within a batch and re-queues a throttled message
+    // (batch item failure), and 5 receives later it lands in the notify DLQ, which alarms.
+    fns.sender.addEventSource(
+      new SqsEventSource(this.notifyQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: 2,
+      }),
+    );
+
+    // ── EventBridge Scheduler: the daily deadline sweep ───────────────────────────────────────
+    const sweepDlq = new Queue(this, 'SweepScheduleDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      sweepDlq,
+      'SQS3',
+      'This queue is itself the dead-letter queue of the sweep schedule target; a DLQ of a DLQ adds nothing.',
+    );
+    this.dlqAlarm('SweepScheduleDlqAlarm', sweepDlq, alarmTopic);
+    // Our own role so the one acknowledgement below has a stable home (the target would otherwise
+    // create `SchedulerRoleForTarget-<hash>`); confused-deputy guard as in the generated role.
+    const sweepScheduleRole = new Role(this, 'SweepScheduleRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'EventBridge Scheduler: invoke the sweep function, dead-letter to its DLQ',
+    });
+    new Schedule(this, 'DailySweep', {
+      description: 'Deadline sweep, daily at 09:00 Asia/Shanghai (SPEC §4.3)',
+      // Scheduler defaults to UTC; the office's day is Beijing time.
+      schedule: ScheduleExpression.cron({ minute: '0', hour: '9', timeZone: TimeZone.ASIA_SHANGHAI }),
+      target: new LambdaInvoke(fns.sweep, {
+        role: sweepScheduleRole,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: sweepDlq,
+      }),
+    });
+
+    acknowledge(
+      sweepScheduleRole,
+      `IAM5[Resource::<${this.getLogicalId(fns.sweep.node.defaultChild as never)}.Arn>:*]`,
+      'grantInvoke adds <function ARN>:* (its versions and aliases) beside the function ARN; it is still only the sweep function.',
+    );
+
+    // The S3 → SQS notification is configured by CDK's own singleton custom resource.
+    const notificationsHandler = this.node.tryFindChild(
+      'BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
+    );
+    if (notificationsHandler) {
+      acknowledge(
+        notificationsHandler,
+        'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        'CDK-managed custom resource that writes the bucket notification configuration at deploy time; its logging policy is not configurable.',
+      );
+    }
+
+    // ── Cognito: staff accounts, created by the office (no self sign-up) ──────────────────────
+    this.userPool = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      customAttributes: {
+        // Which reporting unit a `unit` user belongs to; set by the office (admin API), never by the user.
+        unitId: new StringAttribute({ mutable: true, minLen: 1, maxLen: 64 }),
+      },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // MFA is optional, not required: unit liaisons are rotating clerks in ~hundreds of units who
+    // share no device fleet; TOTP is offered and enforced per user by the office, and the Plus tier's
+    // threat protection (adaptive authentication, compromised-credential checks) is on in full.
+    acknowledge(
+      this.userPool,
+      'COG2',
+      'MFA is optional (TOTP offered): unit liaisons rotate across ~hundreds of units; adaptive authentication and compromised-credential checks (Plus tier, full function) cover sign-in risk.',
+    );
+    this.userPool.addGroup('OfficeGroup', {
+      groupName: 'office',
+      description: 'The reporting office: administers units, obligations, reviews and chases',
+    });
+    this.userPool.addGroup('UnitGroup', {
+      groupName: 'unit',
+      description: 'A reporting unit liaison: uploads its own submissions (custom:unitId)',
+    });
+    this.userPoolClient = this.userPool.addClient('WebClient', {
+      generateSecret: false, // a public client: the SPA and the CLI cannot keep a secret
+      authFlows: { userSrp: true, userPassword: true },
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes('unitId'),
+      // Users may not change their own email or unitId: those are authorization data.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+
+    // ── API Gateway HTTP API ───────────────────────────────────────────────────────────────────
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: 'baosong',
+      description: 'baosong HTTP API (routes from infra/routes.ts)',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: allowedOrigins,
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.PUT, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.days(1),
+      },
+    });
+    const apiAccessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(apiAccessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+
+    // The authorizer only verifies the token (issuer, signature, expiry, audience); role checks
+    // (office / unit / owner) are made by the handlers from the verified claims.
+    const jwtAuthorizer = new HttpJwtAuthorizer(
+      'CognitoJwt',
+      `https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.userPoolId}`,
+      { jwtAudience: [this.userPoolClient.userPoolClientId] },
+    );
+    const integrations = Object.fromEntries(
+      HTTP_FUNCTIONS.map((name) => [name, new HttpLambdaIntegration(`${name}Integration`, fns[name])]),
+    ) as Record<FunctionName, HttpLambdaIntegration>;
+    const isPublic = (access: Access) => access === 'public';
+    for (const route of routes) {
+      const [httpRoute] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrations[route.fn],
+        authorizer: isPublic(route.access) ? new HttpNoneAuthorizer() : jwtAuthorizer,
+      });
+      if (isPublic(route.access) && httpRoute) {
+        acknowledge(
+          httpRoute,
+          'APIG4',
+          `${route.method} ${route.path} is public by design (health probe / API description); it reads no tenant data.`,
+        );
+      }
+    }
+
+    // ── Outputs ───────────────────────────────────────────────────────────────────────────────
+    new CfnOutput(this, 'ApiUrl', { value: stage.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  private dlqAlarm(id: string, dlq: Queue, topic: ReturnType<typeof Topic.fromTopicArn> | undefined) {
+    const alarm = new Alarm(this, id, {
+      alarmDescription: `Messages in the dead-letter queue ${id.replace(/Alarm$/, '')}: delivery failed repeatedly`,
+      metric: dlq.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    if (topic) alarm.addAlarmAction(new SnsAction(topic));
+    return alarm;
+  }
+
+  private lambda(
+    name: LambdaName,
+    spec: FunctionSpec,
+    environment: Record<string, string>,
+    opts: { sesIdentities: string[]; smsOriginationIdentity: string | undefined },
+  ) {
+    const logGroup = new LogGroup(this, `${name}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An explicit role per function instead of AWSLambdaBasicExecutionRole (logs:* on *):
+    // it may write to its own log group and do exactly what functionSpecs lists, nothing else.
+    const role = new Role(this, `${name}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      // IAM descriptions must be Latin-1; the spec descriptions contain CJK and arrows.
+      description: `baosong ${name} function`,
+    });
+    logGroup.grantWrite(role);
+
+    const fn = new NodejsFunction(this, `${name}Fn`, {
+      entry: `${projectRoot}${spec.entry}`,
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: `${projectRoot}package-lock.json`,
+      description: spec.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      ...sizing(name),
+      role,
+      logGroup,
+      environment,
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        // Bundle the AWS SDK too: a bundled, minified SDK starts faster than the runtime's copy
+        // (aws-cdk#25492) and pins the version we tested.
+        externalModules: [],
+        mainFields: ['module', 'main'],
+        // Some CJS dependencies call require(); ESM output has none, so define it.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        forceDockerBundling: false,
+      },
+    });
+
+    // The single table, read-write: every function needs it (functionSpecs says so for all).
+    this.table.grantReadWriteData(role);
+    acknowledge(
+      role,
+      `IAM5[Resource::<${this.getLogicalId(this.table.node.defaultChild as never)}.Arn>/index/*]`,
+      'Queries use the table’s own GSIs (GSI1..GSI3); index/* covers only indexes of this one table.',
+    );
+
+    for (const verb of spec.bucket ?? []) {
+      const prefixes = BUCKET_SCOPES[verb][name];
+      if (!prefixes) throw new Error(`No bucket scope declared for ${name} ${verb}`);
+      for (const prefix of prefixes) {
+        role.addToPolicy(
+          new PolicyStatement({
+            effect: Effect.ALLOW,
+            actions: [S3_ACTIONS[verb]],
+            resources: [this.bucket.arnForObjects(`${prefix}*`)],
+          }),
+        );
+      }
+    }
+    const bucketLogicalId = this.getLogicalId(this.bucket.node.defaultChild as never);
+    for (const prefix of new Set((spec.bucket ?? []).flatMap((verb) => BUCKET_SCOPES[verb][name] ?? []))) {
+      acknowledge(
+        role,
+        `IAM5[Resource::<${bucketLogicalId}.Arn>/${prefix}*]`,
+        `Object keys are generated per submission; access is limited to the ${prefix} prefix.`,
+      );
+    }
+
+    if (spec.sendsToNotifyQueue) this.notifyQueue.grantSendMessages(role);
+
+    if (spec.sendsEmailAndSms) {
+      role.addToPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+          resources: opts.sesIdentities.map((identity) =>
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+          ),
+        }),
+      );
+      role.addToPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['sms-voice:SendTextMessage'],
+          resources: this.smsResources(role, opts.smsOriginationIdentity),
+        }),
+      );
+    }
+    return fn;
+  }
+
+  /** The origination identities the sender may send SMS from: exactly one when configured. */
+  private smsResources(role: Role, identity: string | undefined): string[] {
+    const arn = (resource: string, resourceName: string) =>
+      this.formatArn({ service: 'sms-voice', resource, resourceName });
+    if (identity?.startsWith('arn:')) return [identity];
+    if (identity?.startsWith('phone-')) return [arn('phone-number', identity)];
+    if (identity?.startsWith('pool-')) return [arn('pool', identity)];
+    if (identity) return [arn('sender-id', `${identity}/*`)];
+    // No identity configured yet (it is registered per country, after the stack exists): allow the
+    // account's phone numbers, pools and sender ids in this region only. Deploy with
+    // `-c smsOriginationIdentity=<arn>` to narrow this to one.
+    const all = ['phone-number', 'pool', 'sender-id'].map((r) => arn(r, '*'));
+    for (const r of ['phone-number', 'pool', 'sender-id']) {
+      acknowledge(
+        role,
+        `IAM5[Resource::arn:<AWS::Partition>:sms-voice:${Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region}:<AWS::AccountId>:${r}/*]`,
+        'No SMS origination identity configured yet (registered per country after deploy); sending is limited to this account and region. Set context smsOriginationIdentity to narrow it to one.',
+      );
+    }
+    return all;
+  }
+}
