@@ -1,0 +1,142 @@
+// The slot state machine of SPEC §2, as one function. Every transition returns a new slot
+// (version + 1, nextActionDate recomputed) or throws an AppError.
+import type { Calendar } from './calendar';
+import { slotCutoff } from './cutoff';
+import { addDays, endOfDay, shanghaiDate } from './dates';
+import { dayBeforePeriod, isOnTime, lateDaysOf } from './due';
+import { AppError, conflict, invalid } from './errors';
+import { isoDate, type IsoDate, type Obligation, type Slot } from './model';
+import { type DayPlan, nextActionDate, owes, projectSlot } from './plan';
+
+export type SlotEvent =
+  | { type: 'became-overdue' }
+  | { type: 'received'; at: Date; submissionId: string }
+  | { type: 'accepted' }
+  | { type: 'returned'; resubmitBy: IsoDate }
+  | { type: 'waived' }
+  | { type: 'extended'; until: IsoDate }
+  | { type: 'closed' };
+
+/** open, overdue or returned: the unit still owes a report. */
+export function isOwing(slot: Pick<Slot, 'state'>): boolean {
+  return owes(slot);
+}
+
+/** Uploads are accepted: not waived, accepted or closed, and `now` is not past the slot's cut-off day. */
+export function isOpenForUpload(slot: Slot, now: Date, _cal: Calendar, ob: Obligation): boolean {
+  if (slot.state === 'waived' || slot.state === 'accepted' || slot.state === 'closed') return false;
+  return now.getTime() <= endOfDay(slotCutoff(ob, slot)).getTime();
+}
+
+const illegal = (slot: Slot, what: string) => conflict(`cannot ${what}: the slot is ${slot.state}`);
+
+function timing(cal: Calendar, effective: IsoDate, at: Date) {
+  return { onTime: isOnTime(effective, at), lateDays: lateDaysOf(cal, effective, at) };
+}
+
+function transition(cal: Calendar, ob: Obligation, slot: Slot, ev: SlotEvent): Slot {
+  switch (ev.type) {
+    case 'became-overdue':
+      if (slot.state !== 'open') throw illegal(slot, 'mark overdue');
+      return { ...slot, state: 'overdue' };
+
+    case 'received': {
+      if (slot.state === 'closed') throw new AppError('closed', 'the slot is closed: its cut-off has passed');
+      if (slot.state === 'accepted' || slot.state === 'waived') throw illegal(slot, 'receive a submission');
+      if (ev.at.getTime() > endOfDay(slotCutoff(ob, slot)).getTime()) {
+        throw new AppError('closed', `received after the cut-off ${slotCutoff(ob, slot)}`);
+      }
+      if (slot.latestSubmissionId === ev.submissionId)
+        throw conflict(`submission ${ev.submissionId} already recorded`);
+      const base = { ...slot, latestSubmissionId: ev.submissionId };
+      if (slot.state === 'returned') return { ...base, state: 'submitted' };
+      if (slot.kind === 'quota') {
+        const count = (slot.count ?? 0) + 1;
+        const met = count >= (slot.minCount ?? 1);
+        if (slot.state === 'submitted' || !met) return { ...base, count };
+        return {
+          ...base,
+          count,
+          state: 'submitted',
+          submittedAt: ev.at.toISOString(),
+          ...timing(cal, slot.effectiveDeadline, ev.at),
+        };
+      }
+      if (slot.state === 'submitted') return base;
+      return {
+        ...base,
+        state: 'submitted',
+        submittedAt: ev.at.toISOString(),
+        ...timing(cal, slot.effectiveDeadline, ev.at),
+      };
+    }
+
+    case 'accepted':
+      if (slot.state !== 'submitted') throw illegal(slot, 'accept');
+      return { ...slot, state: 'accepted' };
+
+    case 'returned':
+      if (slot.state !== 'submitted') throw illegal(slot, 'return');
+      if (!isoDate.safeParse(ev.resubmitBy).success)
+        throw invalid('resubmitBy', 'expected a date YYYY-MM-DD');
+      // A new due date: reminders and escalation count from resubmitBy.
+      return { ...slot, state: 'returned', resubmitBy: ev.resubmitBy, escalationLevel: 0 };
+
+    case 'waived':
+      if (slot.state === 'accepted' || slot.state === 'waived') throw illegal(slot, 'waive');
+      return { ...slot, state: 'waived' };
+
+    case 'extended': {
+      if (slot.state === 'accepted' || slot.state === 'waived') throw illegal(slot, 'extend');
+      if (!isoDate.safeParse(ev.until).success) throw invalid('until', 'expected a date YYYY-MM-DD');
+      if (ev.until <= slot.effectiveDeadline) {
+        throw invalid('until', `must be after the current effective deadline ${slot.effectiveDeadline}`);
+      }
+      const next: Slot = { ...slot, effectiveDeadline: ev.until, extendedUntil: ev.until };
+      if (slot.state === 'overdue' || slot.state === 'closed') {
+        return { ...next, state: 'open', escalationLevel: 0 };
+      }
+      if (slot.state === 'open') return { ...next, escalationLevel: 0 };
+      // A version was received: its timing is judged against the new effective deadline.
+      if (slot.submittedAt) return { ...next, ...timing(cal, ev.until, new Date(slot.submittedAt)) };
+      return next;
+    }
+
+    case 'closed':
+      if (slot.state !== 'open' && slot.state !== 'overdue') throw illegal(slot, 'close');
+      return { ...slot, state: 'closed' };
+  }
+}
+
+/**
+ * Apply one event. The next action date is planned from `today` (inclusive) when given; else from
+ * the day received for 'received', else from the start of the period (a past date only means
+ * "at the next sweep", which queries next action dates ≤ today).
+ */
+export function applySlotEvent(
+  cal: Calendar,
+  ob: Obligation,
+  slot: Slot,
+  ev: SlotEvent,
+  today?: IsoDate,
+): Slot {
+  const next = transition(cal, ob, slot, ev);
+  const from = today ?? (ev.type === 'received' ? shanghaiDate(ev.at) : null);
+  const after = from ? addDays(from, -1) : dayBeforePeriod(slot.period);
+  return {
+    ...next,
+    nextActionDate: owes(next) ? nextActionDate(cal, ob, next, after) : null,
+    version: slot.version + 1,
+  };
+}
+
+/**
+ * Carry out a day's plan on a slot, as the sweep does: overdue/close transitions, sent keys,
+ * reminders counted, escalation level (never down), next action date; version + 1.
+ */
+export function applyDayPlan(slot: Slot, plan: DayPlan): Slot {
+  if (plan.close && slot.state !== 'open' && slot.state !== 'overdue') throw illegal(slot, 'close');
+  if (plan.becomeOverdue && !plan.close && slot.state !== 'open') throw illegal(slot, 'mark overdue');
+  const projected = projectSlot(slot, plan);
+  return { ...projected, nextActionDate: plan.nextActionDate, version: slot.version + 1 };
+}
