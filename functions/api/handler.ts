@@ -1,6 +1,20 @@
-// HTTP: administration, calendar, slots, boards and office actions. Only translates: the router
-// parses and authorizes, the use cases in shared/app do the work.
-import { httpRouter } from '../../shared/http/router';
+// HTTP: administration, calendar, slots, boards and office actions, and the OpenAPI document.
+// Only translates: the router parses and authorizes, the use cases in shared/app do the work.
+import { buildOpenApi } from '../../shared/http/openapi';
+import { def, httpRouter } from '../../shared/http/router';
+import { officeRoutes } from './office-routes';
 import { apiRoutes } from './routes';
 
-export const handler = httpRouter(apiRoutes);
+const own = { ...apiRoutes, ...officeRoutes };
+let doc: unknown;
+
+export const handler = httpRouter({
+  ...own,
+  'GET /v1/openapi.json': def({
+    summary: 'This API’s OpenAPI 3.1 document',
+    run: async () => {
+      doc ??= buildOpenApi({ ...own, ...(await import('./other-routes')).otherRoutes });
+      return doc;
+    },
+  }),
+});

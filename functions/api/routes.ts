@@ -36,7 +36,9 @@ export function pageBy<T>(items: T[], key: (t: T) => string, q: z.infer<typeof p
 }
 
 const created = (isNew: boolean, body: unknown) =>
-  new HttpResponse(isNew ? 201 : 200, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8' });
+  new HttpResponse(isNew ? 201 : 200, JSON.stringify(body), {
+    'content-type': 'application/json; charset=utf-8',
+  });
 
 export const apiRoutes = {
   'GET /v1/health': def({ summary: 'Liveness', run: async () => ({ ok: true }) }),
@@ -83,7 +85,9 @@ export const apiRoutes = {
   'GET /v1/obligations': def({
     summary: 'The obligations (报送事项)',
     run: async () => ({
-      items: (await deps().store.listObligations()).sort((a, b) => a.obligationId.localeCompare(b.obligationId)),
+      items: (await deps().store.listObligations()).sort((a, b) =>
+        a.obligationId.localeCompare(b.obligationId),
+      ),
     }),
   }),
 
@@ -115,7 +119,7 @@ export const apiRoutes = {
     summary: 'Load a year’s holiday arrangement (overrides the package)',
     params: z.object({ year: yearSchema }),
     body: calendarBodySchema,
-    run: async ({ params, body, principal }) => putCalendarYear(deps().store, who(principal), params.year, body, now()),
+    run: async ({ params, body, principal }) =>
+      putCalendarYear(deps().store, who(principal), params.year, body, now()),
   }),
 };
-

@@ -33,7 +33,8 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown> = {
 };
 
 /** Declares a route with inferred types. */
-export const def = <P = unknown, Q = unknown, B = unknown>(d: RouteDef<P, Q, B>) => d as RouteDef<unknown, unknown, unknown> & RouteDef<P, Q, B>;
+export const def = <P = unknown, Q = unknown, B = unknown>(d: RouteDef<P, Q, B>) =>
+  d as RouteDef<unknown, unknown, unknown> & RouteDef<P, Q, B>;
 
 /** A raw response (CSV, custom headers); anything else a handler returns is sent as JSON. */
 export class HttpResponse {
@@ -81,7 +82,10 @@ export function principalOf(claims: Record<string, unknown> | undefined): Princi
   const groups = Array.isArray(raw)
     ? raw.map(String)
     : typeof raw === 'string'
-      ? raw.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean)
+      ? raw
+          .replace(/^\[|\]$/g, '')
+          .split(/[\s,]+/)
+          .filter(Boolean)
       : [];
   if (groups.includes('office')) return { role: 'office', sub };
   const unitId = claims['custom:unitId'];
@@ -93,19 +97,26 @@ function authorize(access: Access, principal: Principal | null, hasToken: boolea
   if (access === 'public') return;
   if (!hasToken) throw new AppError('unauthorized', 'a bearer token is required');
   if (!principal) throw new AppError('forbidden', 'the token carries no office or unit role');
-  if (access === 'office' && principal.role !== 'office') throw new AppError('forbidden', 'office staff only');
+  if (access === 'office' && principal.role !== 'office')
+    throw new AppError('forbidden', 'office staff only');
   if (access === 'unit' && principal.role !== 'unit') throw new AppError('forbidden', 'reporting units only');
 }
 
 /** A unit may only see its own resources. */
 export function assertOwnUnit(principal: Principal | null, unitId: string) {
-  if (principal?.role === 'unit' && principal.unitId !== unitId) throw new AppError('forbidden', 'another unit\'s resource');
+  if (principal?.role === 'unit' && principal.unitId !== unitId)
+    throw new AppError('forbidden', "another unit's resource");
 }
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
   const r = schema.safeParse(value);
-  if (!r.success) throw new AppError('invalid_input', `invalid ${where}`, zodDetails(r.error, where === 'body' ? '' : where));
+  if (!r.success)
+    throw new AppError(
+      'invalid_input',
+      `invalid ${where}`,
+      zodDetails(r.error, where === 'body' ? '' : where),
+    );
   return r.data;
 }
 
@@ -115,7 +126,9 @@ function readBody(event: HttpEvent): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new AppError('invalid_input', 'the body is not valid JSON', [{ field: 'body', message: 'not valid JSON' }]);
+    throw new AppError('invalid_input', 'the body is not valid JSON', [
+      { field: 'body', message: 'not valid JSON' },
+    ]);
   }
 }
 
@@ -132,7 +145,9 @@ export function httpRouter(defs: Record<string, RouteDef<unknown, unknown, unkno
       if (!d || !access) throw new AppError('not_found', 'no such route');
       const headers = event.headers ?? {};
       const hasToken = /^Bearer\s+\S+/i.test(headers.authorization ?? headers.Authorization ?? '');
-      const principal = principalOf(event.requestContext?.authorizer?.jwt?.claims as Record<string, unknown> | undefined);
+      const principal = principalOf(
+        event.requestContext?.authorizer?.jwt?.claims as Record<string, unknown> | undefined,
+      );
       authorize(access, principal, hasToken || principal !== null);
       const params = parse(d.params, event.pathParameters ?? {}, 'path');
       const query = parse(d.query, event.queryStringParameters ?? {}, 'query');
@@ -152,7 +167,10 @@ export function httpRouter(defs: Record<string, RouteDef<unknown, unknown, unkno
       }
       status = 500;
       code = 'internal';
-      logger.error('unhandled error', { route: event.routeKey, error: err instanceof Error ? err.name : 'unknown' });
+      logger.error('unhandled error', {
+        route: event.routeKey,
+        error: err instanceof Error ? err.name : 'unknown',
+      });
       return json(500, { error: { code: 'internal', message: 'internal error' } });
     } finally {
       logger.info('request', { route: event.routeKey, status, code, ms: Date.now() - started });

@@ -1,0 +1,124 @@
+// The office's routes: boards, overdue, extensions, waivers, assessment, audit.
+import * as z from 'zod';
+import { assessment, auditTrail, board, extend, overdue, waive } from '../../shared/app/office';
+import { deps } from '../../shared/adapters/container';
+import { shanghaiDate, shanghaiDateTime } from '../../shared/domain/dates';
+import {
+  isoDate,
+  obligationIdSchema,
+  periodSchema,
+  type SlotState,
+  unitIdSchema,
+  yearSchema,
+} from '../../shared/domain/model';
+import { csvResponse, toCsv, wantsCsv } from '../../shared/http/csv';
+import { def } from '../../shared/http/router';
+import { pageQuery } from './routes';
+
+export const STATE_ZH: Record<SlotState, string> = {
+  open: '待报送',
+  overdue: '已逾期',
+  submitted: '已报送',
+  returned: '退回修改',
+  accepted: '已通过',
+  waived: '免报',
+  closed: '已截止（缺报）',
+};
+
+const format = z.enum(['json', 'csv']).optional();
+const slotKey = z.object({ obligationId: obligationIdSchema, period: periodSchema, unitId: unitIdSchema });
+const reason = z.string().trim().min(1, 'a reason is required').max(500);
+const now = () => deps().clock.now();
+const yesNo = (b: boolean | null) => (b === null ? '' : b ? '是' : '否');
+const localTime = (iso: string | null) => (iso ? shanghaiDateTime(new Date(iso)) : '');
+
+export const officeRoutes = {
+  'GET /v1/status': def({
+    summary: 'One period’s board: counts by state, on-time rate, a row per unit (CSV with format=csv)',
+    query: pageQuery.extend({ obligationId: obligationIdSchema, period: periodSchema, format }),
+    run: async ({ query, headers }) => {
+      const csv = wantsCsv(query.format, headers);
+      const b = await board(deps().store, {
+        ...query,
+        now: now(),
+        ...(csv ? { limit: undefined, cursor: undefined } : {}),
+      });
+      if (!csv) return b;
+      const header = [
+        '单位编号',
+        '单位名称',
+        '状态',
+        '按时报送',
+        '逾期工作日',
+        '首次报送时间',
+        '延期至',
+        '催告级别',
+        '已提醒次数',
+        '催报次数',
+        '最新报送编号',
+      ];
+      const rows = b.items.map((r) => [
+        r.unitId,
+        r.name,
+        STATE_ZH[r.state],
+        yesNo(r.onTime),
+        r.lateDays ?? '',
+        localTime(r.submittedAt),
+        r.extendedUntil ?? '',
+        r.escalationLevel,
+        r.remindersSent,
+        r.chaseCount,
+        r.latestSubmissionId ?? '',
+      ]);
+      return csvResponse(`${b.name}-${b.period}.csv`, toCsv(header, rows));
+    },
+  }),
+
+  'GET /v1/overdue': def({
+    summary: 'Every slot overdue now, oldest deadline first',
+    run: async () => overdue(deps().store, now()),
+  }),
+
+  'POST /v1/slots/{obligationId}/{period}/{unitId}/extension': def({
+    summary: 'Extend one slot’s deadline (延期)',
+    params: slotKey,
+    body: z.strictObject({ until: isoDate, reason }),
+    run: async ({ params, body, principal }) => extend(deps().store, principal!, params, body, now()),
+  }),
+
+  'POST /v1/slots/{obligationId}/{period}/{unitId}/waiver': def({
+    summary: 'Waive one slot (免报)',
+    params: slotKey,
+    body: z.strictObject({ reason }),
+    run: async ({ params, body, principal }) => waive(deps().store, principal!, params, body, now()),
+  }),
+
+  'GET /v1/assessment': def({
+    summary: 'Annual assessment scores of every unit, ranked (CSV with format=csv)',
+    query: z.object({ year: yearSchema.optional(), format }),
+    run: async ({ query, headers }) => {
+      const at = now();
+      const a = await assessment(deps().store, query.year ?? Number(shanghaiDate(at).slice(0, 4)), at);
+      if (!wantsCsv(query.format, headers)) return a;
+      const header = ['排名', '单位编号', '单位名称', '得分', '按时', '逾期', '缺报', '免报'];
+      const rows = a.items.map((r) => [
+        r.rank,
+        r.unitId,
+        r.name,
+        r.score ?? '',
+        r.onTime,
+        r.late,
+        r.missing,
+        r.waived,
+      ]);
+      return csvResponse(`依法行政报送考核-${a.year}.csv`, toCsv(header, rows));
+    },
+  }),
+
+  'GET /v1/audit': def({
+    summary: 'The audit trail of a unit-year (or the office’s own actions without unitId), newest first',
+    query: pageQuery.extend({ unitId: unitIdSchema.optional(), year: yearSchema.optional() }),
+    run: async ({ query }) =>
+      auditTrail(deps().store, { ...query, year: query.year ?? Number(shanghaiDate(now()).slice(0, 4)) }),
+  }),
+};

@@ -1,0 +1,237 @@
+// The office's morning: a period's board, what is overdue, extensions and waivers, the annual
+// assessment and the audit trail (SPEC §4.4–§4.6, §5).
+import { shanghaiDate } from '../domain/dates';
+import { effectiveDue, nominalDue, periodsOfYear } from '../domain/due';
+import { AppError, notFound } from '../domain/errors';
+import type { IsoDate, Obligation, Principal, Slot, SlotState } from '../domain/model';
+import { slotStates } from '../domain/model';
+import { rankUnits, scoreUnit } from '../domain/score';
+import { applySlotEvent, type SlotEvent } from '../domain/slotState';
+import { getSettings } from './admin';
+import { actorOf, audit, OFFICE_TRAIL } from './audit';
+import { loadCalendar } from './calendar';
+import { ConditionFailed, type PageRequest, type Store } from './ports';
+import { slotView, stateAt } from './views';
+
+const yearOfPeriod = (period: string) => Number(period.slice(0, 4));
+
+async function obligationOrThrow(store: Store, obligationId: string): Promise<Obligation> {
+  const ob = await store.getObligation(obligationId);
+  if (!ob) throw notFound(`obligation ${obligationId}`);
+  return ob;
+}
+
+function assertPeriodFits(ob: Obligation, period: string) {
+  const monthly = /^\d{4}-\d{2}$/.test(period);
+  if (monthly !== (ob.kind === 'monthly'))
+    throw new AppError('invalid_input', 'period does not fit the obligation', [
+      {
+        field: 'period',
+        message: ob.kind === 'monthly' ? 'expected YYYY-MM for a monthly obligation' : 'expected YYYY',
+      },
+    ]);
+}
+
+/** Every slot of a period: one Query per 1 MB page on the period's partition, never per unit. */
+async function allSlotsOfPeriod(store: Store, obligationId: string, period: string): Promise<Slot[]> {
+  const out: Slot[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.slotsOfPeriod(obligationId, period, { cursor, limit: 5000 });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+export type BoardRow = {
+  unitId: string;
+  name: string;
+  state: SlotState;
+  onTime: boolean | null;
+  lateDays: number | null;
+  submittedAt: string | null;
+  extendedUntil: IsoDate | null;
+  escalationLevel: number;
+  remindersSent: number;
+  chaseCount: number;
+  latestSubmissionId: string | null;
+};
+
+export async function board(
+  store: Store,
+  input: { obligationId: string; period: string; now: Date } & PageRequest,
+) {
+  const ob = await obligationOrThrow(store, input.obligationId);
+  assertPeriodFits(ob, input.period);
+  const year = yearOfPeriod(input.period);
+  const [cal, slots] = await Promise.all([
+    loadCalendar(store, [year]),
+    allSlotsOfPeriod(store, input.obligationId, input.period),
+  ]);
+  if (slots.length === 0) throw notFound(`slots of ${input.obligationId} ${input.period}`);
+  const counts = Object.fromEntries(slotStates.map((s) => [s, 0])) as Record<SlotState, number>;
+  const rows: BoardRow[] = slots.map((s) => {
+    const state = stateAt(s, input.now);
+    counts[state]++;
+    return {
+      unitId: s.unitId,
+      name: s.unitName,
+      state,
+      onTime: s.onTime,
+      lateDays: s.lateDays,
+      submittedAt: s.submittedAt,
+      extendedUntil: s.extendedUntil,
+      escalationLevel: s.escalationLevel,
+      remindersSent: s.remindersSent,
+      chaseCount: s.chaseCount,
+      latestSubmissionId: s.latestSubmissionId,
+    };
+  });
+  const rated = rows.filter((r) => r.onTime !== null);
+  const onTimeRate = rated.length
+    ? Math.round((rated.filter((r) => r.onTime).length / rated.length) * 1000) / 1000
+    : null;
+  rows.sort((a, b) => a.unitId.localeCompare(b.unitId));
+  const after = input.cursor ? Buffer.from(input.cursor, 'base64url').toString('utf8') : '';
+  const rest = after ? rows.filter((r) => r.unitId > after) : rows;
+  const limit = input.limit ?? 5000;
+  const items = rest.slice(0, limit);
+  return {
+    obligationId: ob.obligationId,
+    period: input.period,
+    name: ob.name,
+    deadline: nominalDue(ob, input.period),
+    effectiveDeadline: effectiveDue(cal, ob, input.period, null),
+    counts,
+    onTimeRate,
+    items,
+    ...(rest.length > limit
+      ? { nextCursor: Buffer.from(items[items.length - 1]!.unitId).toString('base64url') }
+      : {}),
+  };
+}
+
+export async function overdue(store: Store, now: Date) {
+  const today = shanghaiDate(now);
+  const [slots, obligations] = await Promise.all([store.overdueSlots(today), store.listObligations()]);
+  const names = new Map(obligations.map((o) => [o.obligationId, o.name]));
+  return {
+    items: slots
+      .filter((s) => s.kind !== 'quota' || (s.count ?? 0) < (s.minCount ?? 1))
+      .map((s) => ({
+        ...slotView(s, now),
+        name: s.unitName,
+        obligationName: names.get(s.obligationId) ?? s.obligationId,
+      })),
+  };
+}
+
+/** Applies one office event to a slot: validated by the state machine, audited with who and why. */
+async function actOnSlot(
+  store: Store,
+  who: Principal,
+  key: { obligationId: string; period: string; unitId: string },
+  event: SlotEvent,
+  action: string,
+  detail: Record<string, unknown>,
+  now: Date,
+) {
+  const ob = await obligationOrThrow(store, key.obligationId);
+  const cal = await loadCalendar(store, [yearOfPeriod(key.period)]);
+  for (let attempt = 0; ; attempt++) {
+    const slot = await store.getSlot(key.obligationId, key.period, key.unitId);
+    if (!slot) throw notFound(`slot ${key.obligationId} ${key.period} ${key.unitId}`);
+    const next = applySlotEvent(cal, ob, slot, event);
+    try {
+      await store.write([
+        { type: 'putSlot', slot: next, ifVersion: slot.version },
+        audit({
+          unitId: key.unitId,
+          at: now,
+          actor: actorOf(who),
+          action,
+          obligationId: key.obligationId,
+          period: key.period,
+          detail,
+        }),
+      ]);
+      return slotView(next, now);
+    } catch (err) {
+      if (!(err instanceof ConditionFailed) || attempt >= 4) throw err;
+    }
+  }
+}
+
+export function extend(
+  store: Store,
+  who: Principal,
+  key: { obligationId: string; period: string; unitId: string },
+  body: { until: IsoDate; reason: string },
+  now: Date,
+) {
+  return actOnSlot(store, who, key, { type: 'extended', until: body.until }, 'slot-extended', body, now);
+}
+
+export function waive(
+  store: Store,
+  who: Principal,
+  key: { obligationId: string; period: string; unitId: string },
+  body: { reason: string },
+  now: Date,
+) {
+  return actOnSlot(store, who, key, { type: 'waived' }, 'slot-waived', body, now);
+}
+
+export async function assessment(store: Store, year: number, now: Date) {
+  const [obligations, units, settings] = await Promise.all([
+    store.listObligations(),
+    store.listUnits(),
+    getSettings(store),
+  ]);
+  const periods = obligations.flatMap((ob) =>
+    periodsOfYear(ob, year).map((p) => [ob.obligationId, p] as const),
+  );
+  const slotLists = await Promise.all(periods.map(([o, p]) => allSlotsOfPeriod(store, o, p)));
+  const byUnit = new Map<string, Slot[]>();
+  for (const s of slotLists.flat()) byUnit.set(s.unitId, [...(byUnit.get(s.unitId) ?? []), s]);
+  const today = shanghaiDate(now);
+  const names = new Map(units.map((u) => [u.unitId, u.name]));
+  const scored = [...byUnit.entries()].map(([unitId, slots]) => {
+    const r = scoreUnit(slots, today, {
+      latePenaltyPerDay: settings.latePenaltyPerDay,
+      lateFloor: settings.lateFloor,
+    });
+    return {
+      unitId,
+      name: names.get(unitId) ?? slots[0]!.unitName,
+      score: r.score,
+      onTime: r.onTime,
+      late: r.late,
+      missing: r.missing,
+      waived: r.waived,
+    };
+  });
+  scored.sort((a, b) => a.unitId.localeCompare(b.unitId));
+  const ranked = rankUnits(scored);
+  return {
+    year,
+    asOf: today,
+    items: ranked.map(({ unitId, name, score, rank, onTime, late, missing, waived }) => ({
+      unitId,
+      name,
+      score,
+      rank,
+      onTime,
+      late,
+      missing,
+      waived,
+    })),
+  };
+}
+
+export async function auditTrail(store: Store, input: { unitId?: string; year: number } & PageRequest) {
+  const unitId = input.unitId ?? OFFICE_TRAIL;
+  if (input.unitId && !(await store.getUnit(input.unitId))) throw notFound(`unit ${input.unitId}`);
+  return store.auditOf(unitId, input.year, { limit: input.limit ?? 100, cursor: input.cursor });
+}
