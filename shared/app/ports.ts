@@ -25,13 +25,21 @@ export type WriteOp =
   | { type: 'putSubmission'; submission: Submission; ifState?: Submission['state'] }
   | { type: 'audit'; event: AuditEvent };
 
+/**
+ * A notification's delivery record (the exactly-once guard). Claimed as 'sending' before the
+ * send; 'sent' or 'failed' (permanent) are final; 'retry' means a retryable failure released
+ * the claim, and a redelivery may take it again (retry → sending, conditionally).
+ * 'queued' is kept for records written before these states existed.
+ */
 export type NotificationRecord = {
   id: string;
   channel: 'email' | 'sms';
   to: string;
-  status: 'queued' | 'sent' | 'failed';
+  status: 'queued' | 'sending' | 'retry' | 'sent' | 'failed';
   error?: string;
   at: string;
+  kind?: string;
+  attempts?: number;
 };
 
 export interface Store {
@@ -62,7 +70,21 @@ export interface Store {
   /** Claims a notification id; false when it was claimed before (sent once, never twice). */
   claimNotification(rec: NotificationRecord): Promise<boolean>;
   getNotification(id: string): Promise<NotificationRecord | null>;
-  updateNotification(id: string, status: NotificationRecord['status'], error?: string): Promise<void>;
+  /**
+   * Sets a notification's status (and `at`, and attempts + 1 when entering 'sending'); with
+   * `ifStatus`, only if it is still in that status — false when it was not.
+   */
+  updateNotification(
+    id: string,
+    status: NotificationRecord['status'],
+    error?: string,
+    ifStatus?: NotificationRecord['status'],
+    at?: string,
+  ): Promise<boolean>;
+
+  /** A named marker (e.g. `slots-opened#2026`): its value, or null when never set. */
+  getMarker(name: string): Promise<string | null>;
+  setMarker(name: string, value: string): Promise<void>;
 }
 
 export class ConditionFailed extends Error {
@@ -105,6 +127,8 @@ export type OutgoingMessage = {
   obligationId?: string;
   period?: string;
   kind: string;
+  /** Who it is for (the audit names the role, never the address): liaison, leader, office. */
+  recipient?: string;
 };
 
 export interface Mailer {
@@ -118,6 +142,11 @@ export interface SmsSender {
 /** A queue of outgoing messages (SQS on AWS, in-process locally). */
 export interface MessageQueue {
   enqueue(messages: OutgoingMessage[]): Promise<void>;
+  /**
+   * Makes a received message visible again only after `seconds` (SQS ChangeMessageVisibility):
+   * 'held' for SMS quiet hours (counted on the runtime clock locally), 'retry' for back-off.
+   */
+  postpone?(received: { receiptHandle: string; eventSourceARN?: string }, seconds: number, reason: 'held' | 'retry'): Promise<void>;
 }
 
 /** Delivery errors the sender distinguishes. */

@@ -14,6 +14,7 @@
 // |   open/overdue slots; query SK < today)     |   a slot is overdue the day after its effective deadline   |
 // | a notification sent exactly once            | PK=NOTIF#<id>, SK=NOTIF   (put if not exists)              |
 // | audit trail of a unit-year, newest first    | PK=AUDIT#<unitId>#<yyyy>, SK=<time>#<ulid>                 |
+// | a named marker (year's slots opened)        | PK=MARKERS, SK=MARKER#<name>                               |
 import type { IsoDate } from '../../domain/model';
 
 export const SHARDS = 10;
@@ -61,6 +62,7 @@ export const keys = {
     GSI3SK: `${effectiveDeadline}#${slotId}`,
   }),
   overduePK: (shard: number) => `OVERDUE#${shard}`,
+  marker: (name: string) => ({ PK: 'MARKERS', SK: `MARKER#${name}` }),
   notification: (id: string) => ({ PK: `NOTIF#${id}`, SK: 'NOTIF' }),
   audit: (unitId: string, year: number, at: string, id: string) => ({
     PK: `AUDIT#${unitId}#${year}`,

@@ -285,15 +285,52 @@ export class DynamoStore implements Store {
   getNotification(id: string) {
     return this.get<NotificationRecord>(keys.notification(id));
   }
-  async updateNotification(id: string, status: NotificationRecord['status'], error?: string) {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.notification(id),
-        UpdateExpression: error ? 'SET #s = :s, #e = :e' : 'SET #s = :s REMOVE #e',
-        ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
-        ExpressionAttributeValues: error ? { ':s': status, ':e': error } : { ':s': status },
-      }),
-    );
+  async updateNotification(
+    id: string,
+    status: NotificationRecord['status'],
+    error?: string,
+    ifStatus?: NotificationRecord['status'],
+    at?: string,
+  ): Promise<boolean> {
+    const sets = ['#s = :s'];
+    const values: Item = { ':s': status };
+    if (error) {
+      sets.push('#e = :e');
+      values[':e'] = error;
+    }
+    if (at) {
+      sets.push('#at = :at');
+      values[':at'] = at;
+    }
+    if (status === 'sending') {
+      sets.push('#n = if_not_exists(#n, :zero) + :one');
+      values[':zero'] = 0;
+      values[':one'] = 1;
+    }
+    if (ifStatus) values[':if'] = ifStatus;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.notification(id),
+          UpdateExpression: `SET ${sets.join(', ')}${error ? '' : ' REMOVE #e'}`,
+          ConditionExpression: ifStatus ? '#s = :if' : 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#s': 'status', '#e': 'error', '#at': 'at', '#n': 'attempts' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async getMarker(name: string): Promise<string | null> {
+    const r = await this.get<{ value: string }>(keys.marker(name));
+    return r?.value ?? null;
+  }
+  async setMarker(name: string, value: string): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.marker(name), value, _type: 'marker' } }));
   }
 }
