@@ -1,6 +1,7 @@
 // `npm start`: the local runtime. PORT (default 3000) and BAOSONG_DATA_DIR (default .baosong).
 import * as z from 'zod';
 import { shanghaiDate } from '../../shared/domain/dates';
+import { setLogLevel } from '../../shared/http/logger';
 import { startLocal } from './server';
 import { plugins } from './plugins';
 
@@ -11,6 +12,7 @@ const env = z
   })
   .parse(process.env);
 
+if (!process.env.POWERTOOLS_LOG_LEVEL) setLogLevel('WARN');
 const started = Date.now();
 const rt = await startLocal({ port: env.PORT, dataDir: env.BAOSONG_DATA_DIR, quiet: true, plugins });
 const token = await rt.tokens.issue({ role: 'office' });

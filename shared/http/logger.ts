@@ -23,3 +23,6 @@ export const logger = {
   warn: (msg: string, extra: Extra = {}) => pt.warn(redact(msg) as string, redact(extra) as Extra),
   error: (msg: string, extra: Extra = {}) => pt.error(redact(msg) as string, redact(extra) as Extra),
 };
+
+/** The local runtime keeps its terminal quiet unless asked (POWERTOOLS_LOG_LEVEL wins). */
+export const setLogLevel = (level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT') => pt.setLogLevel(level);
