@@ -5,6 +5,7 @@ import type { Clock, MessageQueue, Mailer, ObjectStore, SmsSender, Store } from 
 import { systemClock } from './clock';
 import { loadConfig } from './config';
 import { DynamoStore } from './dynamo/store';
+import { makeS3Client, S3ObjectStore } from './s3';
 
 export type Deps = {
   store: Store;
@@ -27,6 +28,9 @@ export function deps(): Deps {
     current = {
       store: new DynamoStore(new DynamoDBClient({}), cfg.TABLE_NAME),
       clock: systemClock,
+      ...(cfg.BUCKET_NAME
+        ? { objects: new S3ObjectStore(makeS3Client({ endpoint: cfg.AWS_ENDPOINT_URL_S3 }), cfg.BUCKET_NAME) }
+        : {}),
     };
   }
   return current;
