@@ -1,9 +1,11 @@
 // Shared fixtures for the domain tests.
 import * as fc from 'fast-check';
-import { makeCalendar } from '../../../shared/domain/calendar';
-import { dayNumber, fromDayNumber } from '../../../shared/domain/dates';
+import { type Calendar, makeCalendar } from '../../../shared/domain/calendar';
+import { dayNumber, eachDate, fromDayNumber } from '../../../shared/domain/dates';
 import { defaultObligations } from '../../../shared/domain/defaults';
-import { type Obligation, obligationBodySchema, type Unit } from '../../../shared/domain/model';
+import { type Obligation, obligationBodySchema, type Slot, type Unit } from '../../../shared/domain/model';
+import { type PlannedNotice, planDay } from '../../../shared/domain/plan';
+import { applyDayPlan } from '../../../shared/domain/slotState';
 
 export const cal = makeCalendar();
 
@@ -82,3 +84,34 @@ export const periodArb = (ob: Obligation, fromYear = 2020, toYear = 2034) =>
         ? fc.integer({ min: 1, max: 12 }).map((m) => `${y}-${String(m).padStart(2, '0')}`)
         : fc.constant(String(y)),
     );
+
+// A sweep as the deadline sweep runs it: plan the day, carry it out, record the notices.
+
+export type SweepLog = { date: string; notices: PlannedNotice[]; becameOverdue: boolean; closed: boolean }[];
+
+/**
+ * Run the sweep over [from, to]. `days` limits which days it runs (missed sweeps); `sparse`
+ * visits the slot only when its nextActionDate ≤ today, as the indexed sweep does.
+ */
+export function sweep(
+  c: Calendar,
+  ob: Obligation,
+  start: Slot,
+  from: string,
+  to: string,
+  opts: { days?: Set<string>; sparse?: boolean; before?: (date: string, slot: Slot) => Slot } = {},
+): { slot: Slot; log: SweepLog } {
+  let slot = start;
+  const log: SweepLog = [];
+  for (const date of eachDate(from, to)) {
+    if (opts.days && !opts.days.has(date)) continue;
+    if (opts.before) slot = opts.before(date, slot);
+    if (opts.sparse && (slot.nextActionDate === null || slot.nextActionDate > date)) continue;
+    const plan = planDay(c, ob, slot, date);
+    slot = applyDayPlan(slot, plan);
+    if (plan.notices.length || plan.becomeOverdue || plan.close) {
+      log.push({ date, notices: plan.notices, becameOverdue: plan.becomeOverdue, closed: plan.close });
+    }
+  }
+  return { slot, log };
+}
