@@ -6,6 +6,12 @@ import { systemClock } from './clock';
 import { loadConfig } from './config';
 import { DynamoStore } from './dynamo/store';
 import { makeS3Client, S3ObjectStore } from './s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SESClient } from '@aws-sdk/client-ses';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SqsQueue } from './sqs-queue';
+import { SesMailer } from './ses-mailer';
+import { PinpointSmsSender } from './sms-sender';
 
 export type Deps = {
   store: Store;
@@ -25,7 +31,23 @@ export function setDeps(d: Deps | undefined) {
 export function deps(): Deps {
   if (!current) {
     const cfg = loadConfig();
+    // Queue, mailer and SMS sender are built on first use (only the functions that send need them).
+    let queue: SqsQueue | undefined;
+    let mailer: SesMailer | undefined;
+    let sms: PinpointSmsSender | undefined;
     current = {
+      get queue() {
+        queue ??= new SqsQueue(new SQSClient({}), cfg.NOTIFY_QUEUE_URL);
+        return queue;
+      },
+      get mailer() {
+        mailer ??= new SesMailer(new SESClient({}));
+        return mailer;
+      },
+      get sms() {
+        sms ??= new PinpointSmsSender(new PinpointSMSVoiceV2Client({}), cfg.SMS_ORIGINATION_IDENTITY);
+        return sms;
+      },
       store: new DynamoStore(new DynamoDBClient({}), cfg.TABLE_NAME),
       clock: systemClock,
       ...(cfg.BUCKET_NAME

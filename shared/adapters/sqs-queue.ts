@@ -1,0 +1,70 @@
+// MessageQueue on SQS: SendMessageBatch, 10 entries per call, the body is the OutgoingMessage
+// JSON. postpone() is ChangeMessageVisibility (SMS quiet hours, back-off on throttling).
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { MessageQueue, OutgoingMessage } from '../app/ports';
+
+const BATCH = 10;
+/** SQS caps a message's visibility timeout at 12 hours. */
+export const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
+
+/** https://sqs.<region>.amazonaws.com[.cn]/<account>/<name> from arn:<partition>:sqs:<region>:<account>:<name>. */
+export function queueUrlOfArn(arn: string): string {
+  const [, partition, , region, account, name] = arn.split(':');
+  if (!partition || !region || !account || !name) throw new Error(`not an SQS queue ARN: ${arn}`);
+  return `https://sqs.${region}.amazonaws.com${partition === 'aws-cn' ? '.cn' : ''}/${account}/${name}`;
+}
+
+export class SqsQueue implements MessageQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string | undefined,
+  ) {}
+
+  async enqueue(messages: OutgoingMessage[], opts: { delaySeconds?: number } = {}): Promise<void> {
+    if (!this.queueUrl) throw new Error('NOTIFY_QUEUE_URL is not configured');
+    const delay =
+      opts.delaySeconds === undefined ? undefined : Math.max(0, Math.min(900, Math.round(opts.delaySeconds)));
+    for (let i = 0; i < messages.length; i += BATCH) {
+      let entries: SendMessageBatchRequestEntry[] = messages.slice(i, i + BATCH).map((m, j) => ({
+        Id: String(j),
+        MessageBody: JSON.stringify(m),
+        ...(delay !== undefined ? { DelaySeconds: delay } : {}),
+      }));
+      // A batch can partly fail (e.g. throttled entries): resend just those, a few times.
+      for (let attempt = 0; entries.length > 0; attempt++) {
+        const r = await this.client.send(
+          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
+        );
+        const failed = new Set((r.Failed ?? []).map((f) => f.Id));
+        if (failed.size === 0) break;
+        const senderFault = (r.Failed ?? []).find((f) => f.SenderFault);
+        if (senderFault || attempt >= 4) {
+          throw new Error(`SQS refused ${failed.size} message(s): ${(r.Failed ?? [])[0]?.Code ?? 'unknown'}`);
+        }
+        entries = entries.filter((e) => failed.has(e.Id));
+        await new Promise((res) => setTimeout(res, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  async postpone(
+    received: { receiptHandle: string; eventSourceARN?: string },
+    seconds: number,
+  ): Promise<void> {
+    const url =
+      this.queueUrl ?? (received.eventSourceARN ? queueUrlOfArn(received.eventSourceARN) : undefined);
+    if (!url) throw new Error('no queue URL to change the message visibility on');
+    await this.client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: url,
+        ReceiptHandle: received.receiptHandle,
+        VisibilityTimeout: Math.max(0, Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(seconds))),
+      }),
+    );
+  }
+}
