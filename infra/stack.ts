@@ -30,7 +30,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
@@ -51,7 +51,24 @@ import { ENV, type FunctionSpec, functionSpecs, type LambdaName } from './functi
 import { acknowledge } from './nag';
 import { type Access, type FunctionName, routes } from './routes';
 
-const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+/** How every function is bundled: locally with esbuild (no Docker), ESM, SDK included. */
+export const lambdaBundling = {
+  format: OutputFormat.ESM,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node22',
+  // Bundle the AWS SDK too: a bundled, minified SDK starts faster than the runtime's copy
+  // (aws-cdk#25492) and pins the version we tested.
+  externalModules: [],
+  mainFields: ['module', 'main'],
+  // Some CJS dependencies call require(); ESM output has none, so define it.
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  forceDockerBundling: false,
+} satisfies BundlingOptions;
+
+/** Absolute path of the project root (entries and the lock file are resolved from it). */
+export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** Where uploads land; the receipt function is triggered for this prefix only. */
 export const SUBMISSIONS_PREFIX = 'submissions/';
@@ -347,6 +364,9 @@ export class BaosongStack extends Stack {
     this.userPoolClient = this.userPool.addClient('WebClient', {
       generateSecret: false, // a public client: the SPA and the CLI cannot keep a secret
       authFlows: { userSrp: true, userPassword: true },
+      // No hosted UI / OAuth: the SPA and CLI sign in with SRP or password and send the ID token.
+      // (The L2 default would enable the implicit and code grants with an example.com callback.)
+      disableOAuth: true,
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
@@ -481,21 +501,7 @@ export class BaosongStack extends Stack {
       role,
       logGroup,
       environment,
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        // Bundle the AWS SDK too: a bundled, minified SDK starts faster than the runtime's copy
-        // (aws-cdk#25492) and pins the version we tested.
-        externalModules: [],
-        mainFields: ['module', 'main'],
-        // Some CJS dependencies call require(); ESM output has none, so define it.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        forceDockerBundling: false,
-      },
+      bundling: lambdaBundling,
     });
 
     // The single table, read-write: every function needs it (functionSpecs says so for all).

@@ -1,0 +1,461 @@
+// CDK assertion tests: each resource's key properties, every route, least privilege per function.
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type FunctionSpec, functionSpecs, type LambdaName } from '../../infra/functions';
+import { routeKey, routes } from '../../infra/routes';
+import type { BaosongStack } from '../../infra/stack';
+import { GSIS, TTL_ATTRIBUTE } from '../../shared/adapters/dynamo/table';
+import { actionsOf, logicalId, statementsOfRole, synthTemplate } from './build';
+
+let template: Template;
+let stack: BaosongStack;
+
+beforeAll(() => {
+  ({ template, stack } = synthTemplate());
+});
+
+const names = Object.keys(functionSpecs) as LambdaName[];
+const roleId = (name: LambdaName) => {
+  const role = stack.functions[name].role;
+  if (!role) throw new Error(`${name} has no role`);
+  return logicalId(role);
+};
+const fnId = (name: LambdaName) => logicalId(stack.functions[name]);
+const statements = (name: LambdaName) => statementsOfRole(template, roleId(name));
+const actions = (name: LambdaName) => actionsOf(statements(name));
+
+describe('DynamoDB table', () => {
+  it('is on-demand, point-in-time recoverable, TTL on expiresAt, encrypted, retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+      }),
+    });
+  });
+
+  it('has GSI1..GSI3 from table.ts, string keys, projection ALL', () => {
+    const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0];
+    const gsis = table?.Properties.GlobalSecondaryIndexes as Array<Record<string, unknown>>;
+    expect(gsis.map((g) => g.IndexName)).toEqual(GSIS.map((g) => g.indexName));
+    for (const gsi of GSIS) {
+      expect(gsis).toContainEqual({
+        IndexName: gsi.indexName,
+        KeySchema: [
+          { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
+          { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      });
+    }
+    const attrs = table?.Properties.AttributeDefinitions as Array<{ AttributeType: string }>;
+    expect(attrs.every((a) => a.AttributeType === 'S')).toBe(true);
+  });
+});
+
+describe('S3 upload bucket', () => {
+  const uploadsBucket = () => {
+    const id = logicalId(stack.bucket);
+    const bucket = template.findResources('AWS::S3::Bucket')[id];
+    if (!bucket) throw new Error('no uploads bucket');
+    return { id, props: bucket.Properties };
+  };
+
+  it('is private, S3-encrypted, versioned, logged, retained', () => {
+    const { id, props } = uploadsBucket();
+    expect(props.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(props.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+    expect(props.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(props.LoggingConfiguration).toMatchObject({ DestinationBucketName: { Ref: expect.any(String) } });
+    expect(template.findResources('AWS::S3::Bucket')[id]?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('allows browser POST and GET from the configured origins', () => {
+    expect(uploadsBucket().props.CorsConfiguration).toEqual({
+      CorsRules: [expect.objectContaining({ AllowedMethods: ['POST', 'GET'], AllowedOrigins: ['*'] })],
+    });
+    const narrowed = synthTemplate({ allowedOrigins: 'https://baosong.example.gov.cn' });
+    narrowed.template.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: {
+        CorsRules: [Match.objectLike({ AllowedOrigins: ['https://baosong.example.gov.cn'] })],
+      },
+    });
+  });
+
+  it('expires quarantine after 30 days, aborts multipart after 1, noncurrent after 365', () => {
+    const rules = uploadsBucket().props.LifecycleConfiguration.Rules;
+    expect(rules).toContainEqual(
+      expect.objectContaining({ Prefix: 'quarantine/', ExpirationInDays: 30, Status: 'Enabled' }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 365 } }),
+    );
+  });
+
+  it('denies any request without TLS', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logicalId(stack.bucket) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('sends object-created events under submissions/ to the uploads queue', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: logicalId(stack.bucket) },
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'submissions/' }] } },
+            QueueArn: { 'Fn::GetAtt': [logicalId(stack.uploadsQueue), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('queues, dead-letter queues and alarms', () => {
+  it('uploads and notify queues: SQS-encrypted, 6× the consumer timeout, DLQ after 5 receives', () => {
+    for (const queue of [stack.uploadsQueue, stack.notifyQueue]) {
+      const props = template.findResources('AWS::SQS::Queue')[logicalId(queue)]?.Properties;
+      expect(props).toMatchObject({
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: 360,
+        RedrivePolicy: {
+          maxReceiveCount: 5,
+          deadLetterTargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+        },
+      });
+    }
+    // uploads, notify, their DLQs, and the schedule's DLQ
+    template.resourceCountIs('AWS::SQS::Queue', 5);
+    for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    }
+  });
+
+  it('every queue denies non-TLS access', () => {
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    const tlsGuarded = policies
+      .filter((p) =>
+        (p.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).some(
+          (s) =>
+            s.Effect === 'Deny' && JSON.stringify(s.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}',
+        ),
+      )
+      .flatMap((p) => p.Properties.Queues);
+    expect(tlsGuarded).toHaveLength(5);
+  });
+
+  it('one alarm per DLQ on ApproximateNumberOfMessagesVisible > 0', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    for (const alarm of alarms) {
+      expect(alarm.Properties).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+      });
+    }
+    const watched = alarms.map((a) => a.Properties.Dimensions[0].Value['Fn::GetAtt'][0]).sort();
+    const dlqs = Object.entries(template.findResources('AWS::SQS::Queue'))
+      .filter(([, q]) => !q.Properties.RedrivePolicy)
+      .map(([id]) => id)
+      .sort();
+    expect(watched).toEqual(dlqs);
+  });
+
+  it('receipt consumes the uploads queue; sender the notify queue at most 2 at a time', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId('receipt') },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.uploadsQueue), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId('sender') },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.notifyQueue), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+  });
+});
+
+describe('daily sweep schedule', () => {
+  it('fires at 09:00 Asia/Shanghai, retries 3 times, dead-letters to an alarmed queue', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 9 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [fnId('sweep'), 'Arn'] },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 3 }),
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SweepScheduleDlq'), 'Arn'] } },
+      }),
+    });
+  });
+});
+
+describe('Cognito', () => {
+  it('user pool: admin-created users, email sign-in, strong passwords, custom:unitId', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameAttributes: ['email'],
+      MfaConfiguration: 'OPTIONAL',
+      UserPoolTier: 'PLUS',
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'unitId', AttributeDataType: 'String', Mutable: true }),
+      ]),
+    });
+  });
+
+  it('groups office and unit', () => {
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
+      (g) => g.Properties.GroupName,
+    );
+    expect(groups.sort()).toEqual(['office', 'unit']);
+  });
+
+  it('public client with SRP and password auth; users cannot write their own unitId or email', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0];
+    expect(client?.Properties).toMatchObject({ GenerateSecret: false });
+    expect(client?.Properties.ExplicitAuthFlows).toEqual(
+      expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH']),
+    );
+    expect(client?.Properties.ReadAttributes).toContain('custom:unitId');
+    // no hosted-UI OAuth grants (the L2 default enables implicit + code with an example callback)
+    expect(client?.Properties.AllowedOAuthFlows).toBeUndefined();
+    expect(client?.Properties.CallbackURLs).toBeUndefined();
+    expect(client?.Properties.WriteAttributes).not.toContain('custom:unitId');
+    expect(client?.Properties.WriteAttributes).not.toContain('email');
+  });
+});
+
+describe('HTTP API', () => {
+  it('JWT authorizer on the user pool, audience = the client', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: logicalId(stack.userPoolClient) }],
+        Issuer: {
+          'Fn::Join': [
+            '',
+            ['https://cognito-idp.ap-southeast-1.amazonaws.com/', { Ref: logicalId(stack.userPool) }],
+          ],
+        },
+      },
+    });
+  });
+
+  it('every route of infra/routes.ts, with the right function and authorization', () => {
+    const routeResources = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+    expect(routeResources).toHaveLength(routes.length);
+    for (const route of routes) {
+      const res = routeResources.find((r) => r.Properties.RouteKey === routeKey(route));
+      expect(res, routeKey(route)).toBeDefined();
+      expect(res?.Properties.AuthorizationType, routeKey(route)).toBe(
+        route.access === 'public' ? 'NONE' : 'JWT',
+      );
+      if (route.access !== 'public') expect(res?.Properties.AuthorizerId).toBeDefined();
+      const integrationId = res?.Properties.Target['Fn::Join'][1][1].Ref as string;
+      expect(integrations[integrationId]?.Properties.IntegrationUri).toEqual({
+        'Fn::GetAtt': [fnId(route.fn), 'Arn'],
+      });
+    }
+  });
+
+  it('default stage with JSON access logs and CORS preflight', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ApiAccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('\\$context.requestId'),
+      },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: ['*'],
+        AllowHeaders: ['authorization', 'content-type'],
+      }),
+    });
+  });
+
+  it('outputs ApiUrl, UserPoolId, UserPoolClientId, BucketName, TableName', () => {
+    const outputs = Object.keys(template.findOutputs('*'));
+    expect(outputs).toEqual(
+      expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'BucketName', 'TableName']),
+    );
+  });
+});
+
+describe('functions', () => {
+  it.each(names)('%s: Node 24 on arm64, ESM bundle, env, its own log group', (name) => {
+    const fn = template.findResources('AWS::Lambda::Function')[fnId(name)]?.Properties;
+    const slow = name === 'receipt' || name === 'sender';
+    expect(fn).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: name === 'sweep' ? 300 : slow ? 60 : 10,
+      MemorySize: slow ? 256 : 512,
+      LoggingConfig: { LogGroup: { Ref: expect.stringMatching(new RegExp(`^${name}Logs`)) } },
+      Environment: {
+        Variables: expect.objectContaining({
+          TABLE_NAME: { Ref: logicalId(stack.table) },
+          BUCKET_NAME: { Ref: logicalId(stack.bucket) },
+          NOTIFY_QUEUE_URL: { Ref: logicalId(stack.notifyQueue) },
+          POWERTOOLS_SERVICE_NAME: 'baosong',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
+      },
+    });
+  });
+
+  it('log groups keep 30 days', () => {
+    for (const name of names) {
+      const lg = template.findResources('AWS::Logs::LogGroup');
+      const id = Object.keys(lg).find((k) => k.startsWith(`${name}Logs`));
+      expect(id && lg[id]?.Properties.RetentionInDays, name).toBe(30);
+    }
+  });
+
+  it('SMS origination identity is passed to the functions when configured', () => {
+    const arn = 'arn:aws:sms-voice:ap-southeast-1:111122223333:phone-number/phone-abc';
+    const { template: t, stack: s } = synthTemplate({ smsOriginationIdentity: arn });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: Match.absent(),
+      Environment: { Variables: Match.objectLike({ SMS_ORIGINATION_IDENTITY: arn }) },
+    });
+    // …and then the sender may send from that one identity only.
+    const senderRole = s.functions.sender.role;
+    if (!senderRole) throw new Error('no role');
+    const sms = statementsOfRole(t, logicalId(senderRole)).find(
+      (st) => st.Action === 'sms-voice:SendTextMessage',
+    );
+    expect(sms?.Resource).toBe(arn);
+  });
+});
+
+describe('least privilege', () => {
+  const s3 = (name: LambdaName) => actions(name).filter((a) => a.startsWith('s3:'));
+  const has = (name: LambdaName, prefix: string) => actions(name).some((a) => a.startsWith(prefix));
+
+  it('api: the table and its own logs, nothing else', () => {
+    const services = new Set(actions('api').map((a) => a.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'logs']);
+  });
+
+  it('every function can read and write the table', () => {
+    for (const name of names) {
+      expect(actions(name), name).toEqual(
+        expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']),
+      );
+    }
+  });
+
+  it('no function has a statement on Resource "*"', () => {
+    for (const name of names) {
+      for (const st of statements(name)) expect(st.Resource, name).not.toBe('*');
+    }
+  });
+
+  it('bucket access exactly as functionSpecs lists, scoped by prefix', () => {
+    expect(s3('api')).toEqual([]);
+    expect(s3('chase')).toEqual([]);
+    expect(s3('sweep')).toEqual([]);
+    expect(s3('sender')).toEqual([]);
+    expect(s3('uploads').sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(s3('receipt').sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
+    const bucketId = logicalId(stack.bucket);
+    const objectArn = (prefix: string) => ({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${prefix}*`]],
+    });
+    const resourceOf = (name: LambdaName, action: string) =>
+      statements(name).find((s) => s.Action === action)?.Resource;
+    expect(resourceOf('uploads', 's3:PutObject')).toEqual(objectArn('submissions/'));
+    expect(resourceOf('uploads', 's3:GetObject')).toEqual(objectArn('submissions/'));
+    expect(resourceOf('receipt', 's3:GetObject')).toEqual(objectArn('submissions/'));
+    expect(resourceOf('receipt', 's3:PutObject')).toEqual(objectArn('quarantine/'));
+    expect(resourceOf('receipt', 's3:DeleteObject')).toEqual(objectArn('submissions/'));
+  });
+
+  it('only chase, receipt and sweep may send to the notify queue', () => {
+    for (const name of names) {
+      const sends = actions(name).includes('sqs:SendMessage');
+      expect(sends, name).toBe(Boolean((functionSpecs[name] as FunctionSpec).sendsToNotifyQueue));
+    }
+  });
+
+  it('only the sender may send email and SMS, from the configured identities', () => {
+    for (const name of names) {
+      expect(has(name, 'ses:'), name).toBe(name === 'sender');
+      expect(has(name, 'sms-voice:'), name).toBe(name === 'sender');
+    }
+    expect(actions('sender')).toEqual(
+      expect.arrayContaining(['ses:SendEmail', 'ses:SendRawEmail', 'sms-voice:SendTextMessage']),
+    );
+    const ses = statements('sender').find(
+      (s) => Array.isArray(s.Action) && s.Action.includes('ses:SendEmail'),
+    );
+    expect(JSON.stringify(ses?.Resource)).toContain(':identity/example.gov.cn');
+  });
+
+  it('the schedule may invoke only the sweep function', () => {
+    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0];
+    const roleLogicalId = schedule?.Properties.Target.RoleArn['Fn::GetAtt'][0] as string;
+    const st = statementsOfRole(template, roleLogicalId);
+    const invoke = st.find((s) => s.Action === 'lambda:InvokeFunction');
+    expect(JSON.stringify(invoke?.Resource)).toContain(fnId('sweep'));
+    expect(actionsOf(st).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+  });
+});
