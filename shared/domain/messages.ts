@@ -25,9 +25,10 @@ export function periodLabel(period: string): string {
   return period.length === 7 ? `${period.slice(0, 4)}年${Number(period.slice(5, 7))}月` : `${period}年度`;
 }
 
-/** '7月6日（周一）', for SMS. */
-export function shortDateZh(d: IsoDate): string {
-  return `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日（${WEEKDAYS_SHORT[weekday(d)]}）`;
+/** '7月6日（周一）' — or '7月6日周一' without the brackets — for SMS and subjects. */
+export function shortDateZh(d: IsoDate, brackets = true): string {
+  const w = WEEKDAYS_SHORT[weekday(d)];
+  return `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日${brackets ? `（${w}）` : w}`;
 }
 
 const report = (r: SlotRef) => `${periodLabel(r.period)}${r.obligationName}`;
@@ -44,6 +45,13 @@ export function formatSize(bytes: number): string {
   if (bytes < 1024) return exact;
   const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KB'] : [bytes / (1024 * 1024), 'MB'];
   return `${value.toFixed(1)} ${unit}（${exact}）`;
+}
+
+/** '50 MB', '1.5 MB', '800 KB'. */
+function formatLimit(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  if (mb >= 1) return `${Number(mb.toFixed(1))} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 /** A receipt number: 'BS' + the Shanghai date received + the last 8 characters of the submission id. */
@@ -84,7 +92,7 @@ export function reminderMessage(input: ReminderInput): Message {
       ],
       input.today,
     ),
-    sms: `${input.unitName}：${what}${daysLeft === 0 ? `今天（${shortDateZh(due)}）截止` : `${shortDateZh(due)}截止，${when}`}，请及时登录系统报送。`,
+    sms: `${input.unitName}：${what}${daysLeft === 0 ? `今天截止（${shortDateZh(due, false)}）` : `${shortDateZh(due)}截止，还剩${daysLeft}天`}，请及时登录系统报送。`,
   };
 }
 
@@ -107,11 +115,11 @@ export function escalationMessage(input: EscalationInput): Message {
         `${to}：`,
         '',
         `贵单位应于${formatDateZh(due)}前报送的${what}，至今尚未报送，已逾期${input.lateDays}个工作日。`,
-        `请督促本单位联络员尽快报送，${HOW_TO_UPLOAD}。逾期情况将报区政府法制办公室，并纳入年度目标责任考核。`,
+        '请督促本单位联络员尽快登录报送系统上传（POST /v1/uploads）。逾期情况将报区政府法制办公室，并纳入年度目标责任考核。',
       ],
       input.today,
     ),
-    sms: `${to}：${what}应于${shortDateZh(due)}前报送，已逾期${input.lateDays}个工作日，请督促尽快报送。`,
+    sms: `${to}：${what}应于${shortDateZh(due)}前报送，已逾期${input.lateDays}个工作日，请督促报送。`,
   };
 }
 
@@ -140,7 +148,7 @@ export function officeDigestMessage(items: DigestItem[], date?: IsoDate): Messag
   if (!items.length) sections.push('今日无逾期未报送事项。', '');
   const day = date ? formatDateZh(date) : '今日';
   return {
-    subject: `【逾期汇总】${date ?? ''}逾期未报送情况（升级督办${escalated.length}项，新增逾期${fresh.length}项）`,
+    subject: `【逾期汇总】${date ? formatDateZh(date, false) : ''}逾期未报送情况（升级督办${escalated.length}项，新增逾期${fresh.length}项）`,
     text: signed(
       [
         '区政府法制办公室：',
@@ -178,7 +186,7 @@ export function chaseMessage(input: ChaseInput): Message {
         `${input.unitName}：`,
         '',
         status,
-        `请收到本通知后尽快报送，${HOW_TO_UPLOAD}。如有特殊情况，请及时与区政府法制办公室联系。`,
+        '请于收到本通知后尽快登录报送系统上传（POST /v1/uploads）。如有特殊情况，请及时与区政府法制办公室联系。',
       ],
       input.today,
     ),
@@ -232,7 +240,7 @@ export function receiptMessage(input: ReceiptInput): Message {
       ],
       shanghaiDate(input.receivedAt),
     ),
-    sms: `${input.unitName}：${report(ref)}已收到，回执号${number}，${status === '按时' ? '按时报送' : status}。`,
+    sms: `${input.unitName}${report(ref)}已收到，回执${number}，${status === '按时' ? '按时报送' : status}。`,
   };
 }
 
@@ -251,9 +259,15 @@ export function rejectionMessage(input: RejectionInput): Message {
   const when = input.receivedAt ? `于${shanghaiDateTime(input.receivedAt)}` : '';
   const limits = [
     input.allowedTypes?.length ? `接受格式：${typeList(input.allowedTypes)}` : '',
-    input.maxBytes ? `单个文件不超过${formatSize(input.maxBytes).split('（')[0]}` : '',
+    input.maxBytes ? `单个文件不超过${formatLimit(input.maxBytes)}` : '',
   ].filter(Boolean);
-  const deadline = input.effectiveDeadline ? `并于${formatDateZh(input.effectiveDeadline)}前` : '';
+  const due = input.effectiveDeadline;
+  const passed = due && input.receivedAt && shanghaiDate(input.receivedAt) > due;
+  const fix = !due
+    ? `请按上述原因修正后登录报送系统重新上传（POST /v1/uploads）。`
+    : passed
+      ? `截止日期${formatDateZh(due)}已过，请按上述原因修正后尽快登录报送系统重新上传（POST /v1/uploads），是否逾期以实际接收时间认定。`
+      : `请按上述原因修正后，于${formatDateZh(due)}前登录报送系统重新上传（POST /v1/uploads）。`;
   return {
     subject: `【报送未通过】${input.unitName}${report(ref)}文件未通过校验，请重新上传`,
     text: signed(
@@ -263,7 +277,7 @@ export function rejectionMessage(input: RejectionInput): Message {
         `贵单位${when}上传的${report(ref)}文件《${input.fileName}》未通过校验，未予接收。`,
         `原因：${input.reason}`,
         '',
-        `请按上述原因修正后重新上传${deadline}完成报送，${HOW_TO_UPLOAD}。${limits.length ? `本事项${limits.join('，')}。` : ''}`,
+        `${fix}${limits.length ? `本事项${limits.join('，')}。` : ''}`,
       ],
       input.receivedAt ? shanghaiDate(input.receivedAt) : undefined,
     ),
@@ -283,7 +297,7 @@ export function returnedMessage(input: ReturnedInput): Message {
         '',
         `贵单位报送的${report(input)}经审核需修改完善，现予退回。`,
         ...(input.comment ? [`审核意见：${input.comment}`] : []),
-        `请于${formatDateZh(input.resubmitBy)}前修改后重新报送，${HOW_TO_UPLOAD}。`,
+        `请于${formatDateZh(input.resubmitBy)}前修改完善，并登录报送系统重新上传（POST /v1/uploads）。`,
       ],
       input.today,
     ),
