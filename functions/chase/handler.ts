@@ -1,2 +1,5 @@
-// Work in progress: replaced by the real handler.
-export const handler = async () => ({ statusCode: 503, body: 'not yet' });
+// HTTP: chase-up (催报). Only translates: the router parses and authorizes, shared/app/chase.ts works.
+import { httpRouter } from '../../shared/http/router';
+import { chaseRoutes } from './routes';
+
+export const handler = httpRouter(chaseRoutes);

@@ -1,2 +1,76 @@
-// Work in progress: replaced by the real handler.
-export const handler = async () => ({ statusCode: 503, body: 'not yet' });
+// SQS (notify queue) → deliver each message once (shared/app/deliver.ts). Partial batch failures:
+// - throttled, or another attempt in flight → item failure after ChangeMessageVisibility with
+//   exponential back-off, so SQS retries later (never dropped; the DLQ after maxReceiveCount);
+// - an SMS in quiet hours (HeldUntil) → item failure, visible again at 08:00 Asia/Shanghai
+//   (ChangeMessageVisibility, ≤ 12 h; a hold is one receive);
+// - a permanent failure is recorded by deliver() and is a success here: it never blocks the batch.
+// Pace: at most settings.sesRatePerSecond / SENDER_CONCURRENCY sends per second per instance
+// (the event source runs at most SENDER_CONCURRENCY batches at once).
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import * as z from 'zod';
+import { deps, need } from '../../shared/adapters/container';
+import { getSettings } from '../../shared/app/admin';
+import { deliver, HeldUntil, InFlight } from '../../shared/app/deliver';
+import { ThrottledError } from '../../shared/app/ports';
+import { Pacer } from '../../shared/app/pacer';
+import { logger } from '../../shared/http/logger';
+
+export const SENDER_CONCURRENCY = Number(process.env.SENDER_CONCURRENCY ?? 2);
+const pacer = new Pacer(7);
+
+export const messageSchema = z.object({
+  id: z.string().min(1).max(1000),
+  channel: z.enum(['email', 'sms']),
+  to: z.string().min(1),
+  subject: z.string().optional(),
+  text: z.string().min(1),
+  unitId: z.string().min(1),
+  obligationId: z.string().optional(),
+  period: z.string().optional(),
+  kind: z.string().min(1),
+  recipient: z.string().optional(),
+});
+
+/** Back-off before the n-th retry: 10 s · 2^(n−1), at most 15 min, with jitter. */
+export const backoffSeconds = (receives: number) =>
+  Math.min(900, 10 * 2 ** Math.max(0, receives - 1)) * (0.75 + Math.random() / 2);
+
+export const handler = async (event: SQSEvent, context: Context) => {
+  const d = deps();
+  const settings = await getSettings(d.store);
+  pacer.setRate(settings.sesRatePerSecond / SENDER_CONCURRENCY);
+  const one = async (record: SQSRecord) => {
+    const msg = messageSchema.parse(JSON.parse(record.body));
+    const now = d.clock.now();
+    try {
+      const outcome = await deliver(d, msg, now, {
+        settings,
+        pace: (ch) => (ch === 'email' ? pacer.take() : Promise.resolve()),
+      });
+      logger.info('notification', { kind: msg.kind, channel: msg.channel, outcome });
+    } catch (err) {
+      const queue = need('queue');
+      if (err instanceof HeldUntil) {
+        await queue.postpone?.(record, (err.until.getTime() - now.getTime()) / 1000, 'held');
+      } else if (err instanceof ThrottledError || err instanceof InFlight) {
+        await queue.postpone?.(
+          record,
+          backoffSeconds(Number(record.attributes.ApproximateReceiveCount ?? 1)),
+          'retry',
+        );
+      }
+      logger.warn('notification not delivered now; SQS will retry', {
+        kind: msg.kind,
+        channel: msg.channel,
+        error: err instanceof Error ? err.name : 'unknown',
+      });
+      throw err;
+    }
+  };
+  return processPartialResponse(event, one, new BatchProcessor(EventType.SQS), {
+    context,
+    processInParallel: false,
+    throwOnFullBatchFailure: false,
+  });
+};

@@ -1,0 +1,176 @@
+// Delivering one queued notification exactly once (SPEC §4.3).
+//
+// The notification record is the guard, claimed with a conditional write BEFORE sending:
+//
+//   (none) ──claim──▶ sending ──ok──────────▶ sent     (final)
+//                        │ ──permanent──────▶ failed   (final: bad address/number; audited)
+//                        │ ──retryable──────▶ retry    (throttled, network…: the error is rethrown
+//                        │                              so the queue redelivers with back-off)
+//   retry ──redelivery, conditional retry→sending──▶ sending …
+//
+// A redelivery that finds 'sent' or 'failed' does nothing. One that finds 'sending' is a
+// concurrent delivery of the same message: it throws InFlight (retry later, by then it is final).
+// A 'sending' older than STALE_MS means the attempt died mid-send, so whether the provider took
+// the message is unknown: it is marked failed ('interrupted') and audited rather than sent a
+// second time — "sending it twice is impossible" wins over at-least-once; the office sees it.
+//
+// SMS quiet hours: outside 08:00–20:00 Asia/Shanghai nothing is claimed or sent; HeldUntil
+// tells the queue when to deliver again (the next 08:00).
+import { addDays, shanghaiDate, shanghaiHour, startOfDay } from '../domain/dates';
+import type { Settings } from '../domain/model';
+import { audit } from './audit';
+import { getSettings } from './admin';
+import {
+  type Clock,
+  type Mailer,
+  type OutgoingMessage,
+  PermanentDeliveryError,
+  type SmsSender,
+  type Store,
+  ThrottledError,
+} from './ports';
+
+export const STALE_MS = 15 * 60 * 1000;
+export const SMS_FROM_HOUR = 8;
+export const SMS_UNTIL_HOUR = 20;
+
+/** Not now: deliver this message again at `until` (SMS quiet hours). */
+export class HeldUntil extends Error {
+  constructor(readonly until: Date) {
+    super(`held until ${until.toISOString()}`);
+    this.name = 'HeldUntil';
+  }
+}
+
+/** Another delivery of the same notification is in progress: retry later. */
+export class InFlight extends Error {
+  constructor(id: string) {
+    super(`notification ${id} is being delivered by another attempt`);
+    this.name = 'InFlight';
+  }
+}
+
+/** null when an SMS may go now, else the next 08:00 Asia/Shanghai. */
+export function smsHeldUntil(now: Date): Date | null {
+  const h = shanghaiHour(now);
+  if (h >= SMS_FROM_HOUR && h < SMS_UNTIL_HOUR) return null;
+  const today = shanghaiDate(now);
+  const day = h < SMS_FROM_HOUR ? today : addDays(today, 1);
+  return new Date(startOfDay(day).getTime() + SMS_FROM_HOUR * 3600_000);
+}
+
+/** The SMS body as sent: the registered 【signature】 first (once). */
+export function smsBody(signature: string, text: string): string {
+  return text.startsWith(signature) ? text : `${signature}${text}`;
+}
+
+/** Whether the queue should retry the message later (as opposed to a bug). */
+export const isRetryable = (err: unknown) =>
+  err instanceof ThrottledError || err instanceof InFlight || err instanceof HeldUntil;
+
+export type DeliverDeps = { store: Store; clock?: Clock; mailer?: Mailer; sms?: SmsSender };
+export type DeliverOptions = {
+  /** Settings read once per batch by the caller; read here when absent. */
+  settings?: Settings;
+  /** Waits for a sending slot (the account's SES rate), called right before each send. */
+  pace?: (channel: OutgoingMessage['channel']) => Promise<void>;
+};
+export type DeliveryOutcome = 'sent' | 'duplicate' | 'failed';
+
+const errorName = (err: unknown) => (err instanceof Error ? err.name : 'Error');
+/** Provider messages may quote the address; the record and the audit keep the error's kind only. */
+const reason = (err: unknown) => (err instanceof PermanentDeliveryError ? err.message : errorName(err));
+
+function noticeAudit(
+  msg: OutgoingMessage,
+  now: Date,
+  action: 'notice-sent' | 'notice-failed',
+  error?: string,
+) {
+  return audit({
+    unitId: msg.unitId,
+    at: now,
+    actor: 'system',
+    action,
+    ...(msg.obligationId ? { obligationId: msg.obligationId } : {}),
+    ...(msg.period ? { period: msg.period } : {}),
+    // No address here: the audit names the kind, channel and the recipient's role.
+    detail: {
+      notificationId: msg.id,
+      kind: msg.kind,
+      channel: msg.channel,
+      recipient: msg.recipient ?? null,
+      ...(error ? { error } : {}),
+    },
+  });
+}
+
+export async function deliver(
+  d: DeliverDeps,
+  msg: OutgoingMessage,
+  now: Date,
+  opts: DeliverOptions = {},
+): Promise<DeliveryOutcome> {
+  if (msg.channel === 'sms') {
+    const until = smsHeldUntil(now);
+    if (until) throw new HeldUntil(until);
+  }
+  const { store } = d;
+  const at = now.toISOString();
+  const claimed = await store.claimNotification({
+    id: msg.id,
+    channel: msg.channel,
+    to: msg.to,
+    status: 'sending',
+    at,
+    kind: msg.kind,
+    attempts: 1,
+  });
+  if (!claimed) {
+    const rec = await store.getNotification(msg.id);
+    if (!rec) throw new InFlight(msg.id);
+    if (rec.status === 'sent' || rec.status === 'failed') return 'duplicate';
+    if (rec.status === 'sending') {
+      if (now.getTime() - Date.parse(rec.at) < STALE_MS) throw new InFlight(msg.id);
+      const error = 'interrupted: the outcome of an earlier attempt is unknown';
+      if (await store.updateNotification(msg.id, 'failed', error, 'sending', at)) {
+        await store.write([noticeAudit(msg, now, 'notice-failed', error)]);
+        return 'failed';
+      }
+      return 'duplicate';
+    }
+    // 'retry' (or a legacy 'queued'): take the claim back, unless another attempt just did.
+    if (!(await store.updateNotification(msg.id, 'sending', undefined, rec.status, at)))
+      throw new InFlight(msg.id);
+  }
+
+  const settings = opts.settings ?? (await getSettings(store));
+  try {
+    await opts.pace?.(msg.channel);
+    if (msg.channel === 'email') {
+      if (!d.mailer) throw new Error('no mailer configured');
+      await d.mailer.send({
+        from: settings.senderEmail,
+        to: msg.to,
+        subject: msg.subject ?? '',
+        text: msg.text,
+      });
+    } else {
+      if (!d.sms) throw new Error('no SMS sender configured');
+      await d.sms.send({ to: msg.to, text: smsBody(settings.smsSignature, msg.text) });
+    }
+  } catch (err) {
+    if (err instanceof PermanentDeliveryError) {
+      const error = reason(err);
+      await store.updateNotification(msg.id, 'failed', error, 'sending', at);
+      await store.write([noticeAudit(msg, now, 'notice-failed', error)]);
+      return 'failed';
+    }
+    // Release the claim for a redelivery; the error goes back to the queue.
+    await store.updateNotification(msg.id, 'retry', reason(err), 'sending', at);
+    throw err;
+  }
+  await store.updateNotification(msg.id, 'sent', undefined, 'sending', at);
+  await store.write([noticeAudit(msg, now, 'notice-sent')]);
+  return 'sent';
+}

@@ -1,0 +1,64 @@
+// From planned notices to queued messages: who gets what, on which channel, under which id.
+//
+// Ids are deterministic (SPEC §4.3): `<slot>:<kind>:<offset|level>:<date>:<channel>:<recipient>`.
+// For reminders and escalations the date is the reference due date the notice counts from
+// (effective deadline, or resubmit-by): the same notice is the same id on any day, so a sweep
+// that crashed and runs again tomorrow cannot send it twice. Chase-ups carry the day
+// (one a day); the office digest is `digest:<day>:<channel>:<i>`.
+import type { Message } from '../domain/messages';
+import type { Contact, Slot, Unit } from '../domain/model';
+import type { PlannedNotice } from '../domain/plan';
+import type { OutgoingMessage } from './ports';
+
+export const slotRef = (s: Pick<Slot, 'obligationId' | 'period' | 'unitId'>) =>
+  `${s.obligationId}#${s.period}#${s.unitId}`;
+
+export type Recipient = { role: string; email?: string; phone?: string };
+
+/** The unit's contacts of one role, each with a stable recipient label (liaison, liaison-2 …). */
+export function contactsOf(unit: Pick<Unit, 'contacts'> | null, role: Contact['role']): Recipient[] {
+  return (unit?.contacts ?? [])
+    .filter((c) => c.role === role)
+    .map((c, i) => ({ role: i === 0 ? role : `${role}-${i + 1}`, email: c.email, phone: c.phone }));
+}
+
+/** One message per recipient per channel: email always (when there is an address), SMS when asked. */
+export function fanOut(
+  base: string,
+  recipients: Recipient[],
+  m: Message,
+  sms: boolean,
+  meta: Pick<OutgoingMessage, 'unitId' | 'obligationId' | 'period' | 'kind'>,
+): OutgoingMessage[] {
+  const out: OutgoingMessage[] = [];
+  for (const r of recipients) {
+    if (r.email) {
+      out.push({
+        id: `${base}:email:${r.role}`,
+        channel: 'email',
+        to: r.email,
+        subject: m.subject,
+        text: m.text,
+        recipient: r.role,
+        ...meta,
+      });
+    }
+    if (sms && r.phone) {
+      out.push({
+        id: `${base}:sms:${r.role}`,
+        channel: 'sms',
+        to: r.phone,
+        text: m.sms,
+        recipient: r.role,
+        ...meta,
+      });
+    }
+  }
+  return out;
+}
+
+export function noticeBase(slot: Slot, n: PlannedNotice): string {
+  return n.kind === 'reminder'
+    ? `${slotRef(slot)}:reminder:${n.offset}:${n.dueRef}`
+    : `${slotRef(slot)}:escalation:${n.level}:${n.dueRef}`;
+}

@@ -1,0 +1,271 @@
+// The daily deadline sweep (SPEC §3, §4.3).
+//
+// 1. Roll-over: the first sweep of a year opens that year's slots (idempotent; a marker
+//    `slots-opened#<year>` is set only after openSlots finished, so a crash just opens again).
+// 2. Work list: store.slotsDueBy(today) — the sparse GSI2 over ten shards, slots whose next action
+//    date is on or before today (which also catches up missed days). No scan: the cost grows with
+//    the slots due, not with the table.
+// 3. Each slot: planDay → the day's notices, overdue/close transitions, the next action date.
+// 4. ENQUEUE FIRST, THEN WRITE. Every notice is queued before the slot that records it is written
+//    (slot with ifVersion + audit, one transaction). A crash between the two leaves the slot as it
+//    was, so a rerun plans the very same notices under the very same ids, and the sender's claim
+//    on the id drops the second copy. The other order (write, then enqueue) would lose the notices
+//    of a crash for good: the rerun finds the slot already advanced and plans nothing.
+// 5. Office digest (working days): every owing slot at escalation level 2 and the slots newly
+//    overdue since the previous working day, one message per office contact and channel, id
+//    `digest:<today>:<channel>:<i>`. Built after the writes from GSI3 (owing slots by effective
+//    deadline) merged with this run's results, so a rerun builds it again if it was lost.
+import { lastWorkdayOnOrBefore, workdaysAfter, type Calendar } from '../domain/calendar';
+import { addDays, shanghaiDate, yearOf } from '../domain/dates';
+import { type DigestItem, escalationMessage, officeDigestMessage, reminderMessage } from '../domain/messages';
+import type { Obligation, Settings, Slot, Unit } from '../domain/model';
+import { dueRefOf, owes, type PlannedNotice, planDay } from '../domain/plan';
+import { applyDayPlan } from '../domain/slotState';
+import { audit, OFFICE_TRAIL } from './audit';
+import { getSettings } from './admin';
+import { loadCalendar } from './calendar';
+import { contactsOf, fanOut, noticeBase, slotRef } from './notices';
+import { inParallel, openSlots } from './open-slots';
+import { ConditionFailed, type MessageQueue, type OutgoingMessage, type Store, type WriteOp } from './ports';
+
+export type SweepSummary = {
+  at: string;
+  opened: number;
+  reminders: number;
+  escalations: number;
+  digests: number;
+  sent: { email: number; sms: number };
+};
+
+export type SweepDeps = { store: Store; queue?: MessageQueue };
+
+const PARALLEL = 16;
+export const openedMarker = (year: number) => `slots-opened#${year}`;
+
+type Work = { before: Slot; after: Slot; ob: Obligation | null; notices: PlannedNotice[]; ops: WriteOp[] };
+
+export async function sweep(d: SweepDeps, at: Date): Promise<SweepSummary> {
+  const { store } = d;
+  if (!d.queue) throw new Error('dependency queue is not configured');
+  const queue = d.queue;
+  const today = shanghaiDate(at);
+  const year = yearOf(today);
+
+  const [cal, obligations, settings, marker] = await Promise.all([
+    loadCalendar(store, [year]),
+    store.listObligations(),
+    getSettings(store),
+    store.getMarker(openedMarker(year)),
+  ]);
+  let opened = 0;
+  if (!marker) {
+    opened = await openSlots(store, cal, { year, units: await store.listUnits(), obligations, now: at });
+    await store.setMarker(openedMarker(year), at.toISOString());
+  }
+  const obById = new Map(obligations.map((o) => [o.obligationId, o]));
+
+  // ---- plan ----------------------------------------------------------------------------------
+  const due = await store.slotsDueBy(today);
+  const work: Work[] = due.map((slot) =>
+    planSlot(cal, obById.get(slot.obligationId) ?? null, slot, today, at),
+  );
+  const needUnits = [...new Set(work.filter((w) => w.notices.length).map((w) => w.before.unitId))];
+  const units = new Map<string, Unit | null>();
+  await inParallel(needUnits, PARALLEL, async (id) => {
+    units.set(id, await store.getUnit(id));
+  });
+
+  const messages: OutgoingMessage[] = [];
+  let reminders = 0;
+  let escalations = 0;
+  const escalatedToOffice = new Set<string>();
+  for (const w of work) {
+    if (!w.ob) continue;
+    const unit = units.get(w.before.unitId) ?? null;
+    for (const n of w.notices) {
+      if (n.kind === 'reminder') reminders++;
+      else escalations++;
+      if (n.kind === 'escalation' && n.to === 'office') {
+        escalatedToOffice.add(slotRef(w.after));
+        continue; // the office gets the digest, never one message per unit
+      }
+      const out = unit?.active === false ? [] : noticeMessages(cal, w.ob, w.before, unit, n, today);
+      messages.push(...out);
+      w.ops.push(
+        audit({
+          unitId: w.before.unitId,
+          at,
+          actor: 'system',
+          action: out.length ? 'notice-queued' : 'notice-undeliverable',
+          obligationId: w.before.obligationId,
+          period: w.before.period,
+          detail: {
+            kind: n.kind,
+            ...(n.kind === 'reminder' ? { offset: n.offset } : { level: n.level, to: n.to }),
+            dueRef: n.dueRef,
+            channels: out.map((m) => `${m.channel}:${m.recipient}`),
+            ...(out.length
+              ? {}
+              : { reason: unit?.active === false ? 'unit inactive' : 'no contact for this role' }),
+          },
+        }),
+      );
+    }
+  }
+
+  // ---- enqueue, then write -------------------------------------------------------------------
+  if (messages.length) await queue.enqueue(messages);
+  await inParallel(work, PARALLEL, async (w) => {
+    try {
+      await store.write([{ type: 'putSlot', slot: w.after, ifVersion: w.before.version }, ...w.ops]);
+    } catch (err) {
+      // Changed meanwhile (an upload, an office action): that writer planned its next action;
+      // the notices already queued keep their ids, so planning them again later sends nothing twice.
+      if (!(err instanceof ConditionFailed)) throw err;
+    }
+  });
+
+  // ---- the office digest ---------------------------------------------------------------------
+  const digests = cal.isWorkday(today)
+    ? await officeDigest(store, queue, cal, settings, obById, work, escalatedToOffice, today)
+    : 0;
+
+  return { at: at.toISOString(), opened, reminders, escalations, digests, sent: { email: 0, sms: 0 } };
+}
+
+function planSlot(cal: Calendar, ob: Obligation | null, slot: Slot, today: string, at: Date): Work {
+  if (!ob) {
+    // Its obligation is gone: nothing more to plan; take it off the work list.
+    const after = { ...slot, nextActionDate: null, version: slot.version + 1 };
+    const ops = [
+      audit({
+        unitId: slot.unitId,
+        at,
+        actor: 'system',
+        action: 'sweep-skipped',
+        obligationId: slot.obligationId,
+        period: slot.period,
+        detail: { reason: 'obligation not found' },
+      }),
+    ];
+    return { before: slot, after, ob, notices: [], ops };
+  }
+  const plan = planDay(cal, ob, slot, today);
+  const after = applyDayPlan(slot, plan);
+  const ops: WriteOp[] = [];
+  const meta = {
+    unitId: slot.unitId,
+    at,
+    actor: 'system',
+    obligationId: slot.obligationId,
+    period: slot.period,
+  };
+  if (plan.close)
+    ops.push(
+      audit({ ...meta, action: 'slot-closed', detail: { reason: 'cut-off passed with nothing received' } }),
+    );
+  else if (plan.becomeOverdue)
+    ops.push(
+      audit({ ...meta, action: 'slot-overdue', detail: { effectiveDeadline: slot.effectiveDeadline } }),
+    );
+  return { before: slot, after, ob, notices: plan.notices, ops };
+}
+
+function noticeMessages(
+  cal: Calendar,
+  ob: Obligation,
+  slot: Slot,
+  unit: Unit | null,
+  n: PlannedNotice,
+  today: string,
+) {
+  const ref = {
+    unitName: unit?.name ?? slot.unitName,
+    obligationName: ob.name,
+    period: slot.period,
+    effectiveDeadline: n.dueRef,
+  };
+  const returned = slot.state === 'returned';
+  const meta = { unitId: slot.unitId, obligationId: slot.obligationId, period: slot.period, kind: n.kind };
+  if (n.kind === 'reminder') {
+    const m = reminderMessage({ ...ref, offset: n.offset, today, returned });
+    return fanOut(noticeBase(slot, n), contactsOf(unit, 'liaison'), m, n.sms, meta);
+  }
+  const leaders = contactsOf(unit, 'leader');
+  const leaderName = unit?.contacts.find((c) => c.role === 'leader')?.name;
+  const m = escalationMessage({
+    ...ref,
+    lateDays: workdaysAfter(cal, n.dueRef, today),
+    leaderName,
+    today,
+    returned,
+  });
+  return fanOut(noticeBase(slot, n), leaders, m, n.sms, { ...meta, kind: `escalation-${n.level}` });
+}
+
+async function officeDigest(
+  store: Store,
+  queue: MessageQueue,
+  cal: Calendar,
+  settings: Settings,
+  obById: Map<string, Obligation>,
+  work: Work[],
+  escalatedToOffice: Set<string>,
+  today: string,
+): Promise<number> {
+  // Owing slots past their effective deadline (GSI3; a GSI read may lag, so this run's own
+  // results win), plus returned slots this run escalated (they are not on GSI3).
+  const bySlot = new Map<string, Slot>();
+  for (const s of await store.overdueSlots(today)) bySlot.set(slotRef(s), s);
+  for (const w of work) bySlot.set(slotRef(w.after), w.after);
+  const prevWorkday = lastWorkdayOnOrBefore(cal, addDays(today, -1));
+  const items: DigestItem[] = [];
+  for (const s of bySlot.values()) {
+    const ob = obById.get(s.obligationId);
+    if (!ob || !owes(s)) continue;
+    const dueRef = dueRefOf(s);
+    if (dueRef >= today) continue;
+    const ref = {
+      unitName: s.unitName,
+      obligationName: ob.name,
+      period: s.period,
+      effectiveDeadline: dueRef,
+    };
+    const lateDays = workdaysAfter(cal, dueRef, today);
+    if (s.escalationLevel >= 2 || escalatedToOffice.has(slotRef(s))) items.push({ ...ref, lateDays });
+    else if (dueRef >= prevWorkday) items.push({ ...ref, lateDays, newlyOverdue: true });
+  }
+  if (items.length === 0) return 0;
+  items.sort(
+    (a, b) => a.effectiveDeadline.localeCompare(b.effectiveDeadline) || a.unitName.localeCompare(b.unitName),
+  );
+  const news = escalatedToOffice.size > 0 || items.some((i) => i.newlyOverdue);
+  const m = officeDigestMessage(items, today);
+  const meta = { unitId: OFFICE_TRAIL, kind: 'digest' };
+  const msgs: OutgoingMessage[] = [];
+  settings.officeContacts.forEach((c, i) => {
+    if (c.email)
+      msgs.push({
+        id: `digest:${today}:email:${i}`,
+        channel: 'email',
+        to: c.email,
+        subject: m.subject,
+        text: m.text,
+        recipient: 'office',
+        ...meta,
+      });
+    // SMS only on a day with news (a new level-2 escalation or a newly overdue slot).
+    if (c.phone && news)
+      msgs.push({
+        id: `digest:${today}:sms:${i}`,
+        channel: 'sms',
+        to: c.phone,
+        text: m.sms,
+        recipient: 'office',
+        ...meta,
+      });
+  });
+  if (msgs.length === 0) return 0;
+  await queue.enqueue(msgs);
+  return 1;
+}
