@@ -29,7 +29,9 @@ export async function openSlots(
     const slot = newSlot(cal, ob, unit, period);
     try {
       await store.write([
-        { type: 'putSlot', slot, ifVersion: 0 },
+        // Stored from version 1: `ifVersion: 0` means "must not exist yet", so a slot stored as
+        // version 0 could never be updated (every later putSlot passes ifVersion: slot.version).
+        { type: 'putSlot', slot: { ...slot, version: 1 }, ifVersion: 0 },
         audit({
           unitId: unit.unitId,
           at: input.now,
