@@ -19,6 +19,7 @@ export const functionSpecs = {
     description: 'HTTP: presigned uploads, submissions, review',
     table: 'read-write',
     bucket: ['put', 'get'],
+    sendsToNotifyQueue: true, // the 退回修改 notice when the office returns a submission
   },
   chase: {
     entry: 'functions/chase/handler.ts',

@@ -1,2 +1,59 @@
-// Work in progress: replaced by the real handler.
-export const handler = async () => ({ statusCode: 503, body: 'not yet' });
+// SQS (fed by S3 object-created notifications) → record each uploaded object. Partial batch
+// failures: a record that throws is retried by SQS alone, and lands in the DLQ after maxReceiveCount.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import * as z from 'zod';
+import { need } from '../../shared/adapters/container';
+import { decodeS3Key, recordUpload } from '../../shared/app/uploads';
+import { logger } from '../../shared/http/logger';
+
+const s3Record = z.object({
+  eventName: z.string(),
+  eventTime: z.string(),
+  s3: z.object({
+    bucket: z.object({ name: z.string() }),
+    object: z.object({
+      key: z.string().min(1),
+      size: z.number().optional(),
+      sequencer: z.string().optional(),
+    }),
+  }),
+});
+/** An S3 notification, or the `s3:TestEvent` S3 sends when the notification is configured. */
+export const notificationSchema = z.union([
+  z.object({ Records: z.array(s3Record) }),
+  z.object({ Event: z.literal('s3:TestEvent') }),
+]);
+
+async function recordHandler(record: SQSRecord) {
+  const body = notificationSchema.parse(JSON.parse(record.body));
+  if (!('Records' in body)) return;
+  for (const r of body.Records) {
+    if (!r.eventName.startsWith('ObjectCreated:')) continue;
+    const key = decodeS3Key(r.s3.object.key);
+    const deps = {
+      store: need('store'),
+      clock: need('clock'),
+      objects: need('objects'),
+      queue: need('queue'),
+    };
+    try {
+      const outcome = await recordUpload(deps, { key, eventTime: r.eventTime, size: r.s3.object.size });
+      logger.info('object recorded', { key, outcome });
+    } catch (err) {
+      logger.error('object not recorded; SQS will retry', {
+        key,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      throw err;
+    }
+  }
+}
+
+// A processor per invocation: it holds the batch's state, and the local runtime may run batches side by side.
+export const handler = (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+    context,
+    // Always answer with batchItemFailures (a full failure is retried the same way).
+    throwOnFullBatchFailure: false,
+  });

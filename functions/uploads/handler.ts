@@ -1,2 +1,6 @@
-// Work in progress: replaced by the real handler.
-export const handler = async () => ({ statusCode: 503, body: 'not yet' });
+// HTTP: presigned uploads, submissions and review. Only translates: the router parses and
+// authorizes, the use cases in shared/app/uploads.ts do the work.
+import { httpRouter } from '../../shared/http/router';
+import { uploadRoutes } from './routes';
+
+export const handler = httpRouter(uploadRoutes);
