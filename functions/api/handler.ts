@@ -5,11 +5,10 @@ import { def, httpRouter } from '../../shared/http/router';
 import { officeRoutes } from './office-routes';
 import { apiRoutes } from './routes';
 
-const own = { ...apiRoutes, ...officeRoutes };
 let doc: unknown;
-
-export const handler = httpRouter({
-  ...own,
+const own = {
+  ...apiRoutes,
+  ...officeRoutes,
   'GET /v1/openapi.json': def({
     summary: 'This API’s OpenAPI 3.1 document',
     run: async () => {
@@ -17,4 +16,6 @@ export const handler = httpRouter({
       return doc;
     },
   }),
-});
+};
+
+export const handler = httpRouter(own);

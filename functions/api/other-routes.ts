@@ -1,2 +1,5 @@
 // The routes other functions serve, for the OpenAPI document only (loaded on first request).
-export const otherRoutes = {};
+import { chaseRoutes } from '../chase/routes';
+import { uploadRoutes } from '../uploads/routes';
+
+export const otherRoutes = { ...uploadRoutes, ...chaseRoutes };
