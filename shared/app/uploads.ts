@@ -313,7 +313,7 @@ export async function recordUpload(d: UploadDeps, ev: ObjectCreated): Promise<Re
     );
     try {
       await d.store.write(ops);
-      await enqueueNotice(d, done);
+      await enqueueNotice(d, done, { ob, slot: next ?? slot });
       return done.state === 'received' ? 'received' : 'rejected';
     } catch (err) {
       if (!(err instanceof ConditionFailed)) throw err;
@@ -328,12 +328,12 @@ export async function recordUpload(d: UploadDeps, ev: ObjectCreated): Promise<Re
 }
 
 /** The receipt (or rejection) email to each liaison with an address; ids are deterministic. */
-async function enqueueNotice(d: UploadDeps, sub: Submission) {
+async function enqueueNotice(d: UploadDeps, sub: Submission, known?: { ob: Obligation; slot: Slot }) {
   if (!d.queue) throw new Error('dependency queue is not configured');
   const [unit, ob, slot] = await Promise.all([
     d.store.getUnit(sub.unitId),
-    d.store.getObligation(sub.obligationId),
-    d.store.getSlot(sub.obligationId, sub.period, sub.unitId),
+    known?.ob ?? d.store.getObligation(sub.obligationId),
+    known?.slot ?? d.store.getSlot(sub.obligationId, sub.period, sub.unitId),
   ]);
   if (!unit || !ob) return;
   const msgs = noticeFor(unit, ob, sub, slot);
