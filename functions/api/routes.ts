@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { getSettings, getUnit, putObligation, putSettings, putUnit } from '../../shared/app/admin';
 import { getCalendarYear, putCalendarYear } from '../../shared/app/calendar';
+import { pageAfter } from '../../shared/app/paging';
 import { unitSlots } from '../../shared/app/slots';
 import { deps } from '../../shared/adapters/container';
 import { shanghaiDate } from '../../shared/domain/dates';
@@ -24,17 +25,6 @@ export const pageQuery = z.object({
 const who = (p: Parameters<typeof assertOwnUnit>[0]) => p!;
 const now = () => deps().clock.now();
 
-/** Pages an in-memory list sorted by `key`; the cursor is the last key seen. */
-export function pageBy<T>(items: T[], key: (t: T) => string, q: z.infer<typeof pageQuery>) {
-  const after = q.cursor ? Buffer.from(q.cursor, 'base64url').toString('utf8') : '';
-  const sorted = items.filter((t) => key(t) > after).sort((a, b) => key(a).localeCompare(key(b)));
-  const limit = q.limit ?? 1000;
-  const page = sorted.slice(0, limit);
-  return sorted.length > limit
-    ? { items: page, nextCursor: Buffer.from(key(page[page.length - 1]!)).toString('base64url') }
-    : { items: page };
-}
-
 const created = (isNew: boolean, body: unknown) =>
   new HttpResponse(isNew ? 201 : 200, JSON.stringify(body), {
     'content-type': 'application/json; charset=utf-8',
@@ -52,7 +42,7 @@ export const apiRoutes = {
   'GET /v1/units': def({
     summary: 'All units with contacts',
     query: pageQuery,
-    run: async ({ query }) => pageBy(await deps().store.listUnits(), (u) => u.unitId, query),
+    run: async ({ query }) => pageAfter(await deps().store.listUnits(), (u) => u.unitId, query),
   }),
 
   'GET /v1/units/{unitId}': def({

@@ -10,6 +10,7 @@ import { applySlotEvent, type SlotEvent } from '../domain/slotState';
 import { getSettings } from './admin';
 import { actorOf, audit, OFFICE_TRAIL } from './audit';
 import { loadCalendar } from './calendar';
+import { pageAfter } from './paging';
 import { ConditionFailed, type PageRequest, type Store } from './ports';
 import { slotView, stateAt } from './views';
 
@@ -92,11 +93,7 @@ export async function board(
   const onTimeRate = rated.length
     ? Math.round((rated.filter((r) => r.onTime).length / rated.length) * 1000) / 1000
     : null;
-  rows.sort((a, b) => a.unitId.localeCompare(b.unitId));
-  const after = input.cursor ? Buffer.from(input.cursor, 'base64url').toString('utf8') : '';
-  const rest = after ? rows.filter((r) => r.unitId > after) : rows;
-  const limit = input.limit ?? 5000;
-  const items = rest.slice(0, limit);
+  const page = pageAfter(rows, (r) => r.unitId, { limit: input.limit ?? 5000, cursor: input.cursor });
   return {
     obligationId: ob.obligationId,
     period: input.period,
@@ -105,10 +102,7 @@ export async function board(
     effectiveDeadline: effectiveDue(cal, ob, input.period, null),
     counts,
     onTimeRate,
-    items,
-    ...(rest.length > limit
-      ? { nextCursor: Buffer.from(items[items.length - 1]!.unitId).toString('base64url') }
-      : {}),
+    ...page,
   };
 }
 

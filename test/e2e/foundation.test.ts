@@ -56,7 +56,10 @@ async function token(body: object): Promise<string> {
 const call = (path: string, init: RequestInit & { token?: string } = {}) =>
   fetch(`${base}${path}`, {
     ...init,
-    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    },
   });
 
 beforeAll(start, 120_000);
@@ -75,7 +78,9 @@ describe('npm start, over HTTP', () => {
 
   it('seeds the five obligations and at least 12 demo units', async () => {
     const office = await token({ role: 'office' });
-    const obs = (await (await call('/v1/obligations', { token: office })).json()) as { items: { obligationId: string }[] };
+    const obs = (await (await call('/v1/obligations', { token: office })).json()) as {
+      items: { obligationId: string }[];
+    };
     expect(obs.items.map((o) => o.obligationId).sort()).toEqual([
       'annual-plan',
       'annual-summary',
@@ -83,15 +88,21 @@ describe('npm start, over HTTP', () => {
       'law-study',
       'monthly-publicity',
     ]);
-    const units = (await (await call('/v1/units', { token: office })).json()) as { items: { name: string; tags: string[] }[] };
+    const units = (await (await call('/v1/units', { token: office })).json()) as {
+      items: { name: string; tags: string[] }[];
+    };
     expect(units.items.length).toBeGreaterThanOrEqual(12);
     expect(units.items.map((u) => u.name)).toContain('区司法局');
     expect(units.items.some((u) => u.tags.includes('law-enforcement'))).toBe(true);
   });
 
   it('tells each caller its role', async () => {
-    expect(await (await call('/v1/me', { token: await token({ role: 'office' }) })).json()).toEqual({ role: 'office' });
-    expect(await (await call('/v1/me', { token: await token({ role: 'unit', unitId: 'nanhu-town' }) })).json()).toEqual({
+    expect(await (await call('/v1/me', { token: await token({ role: 'office' }) })).json()).toEqual({
+      role: 'office',
+    });
+    expect(
+      await (await call('/v1/me', { token: await token({ role: 'unit', unitId: 'nanhu-town' }) })).json(),
+    ).toEqual({
       role: 'unit',
       unitId: 'nanhu-town',
     });
@@ -113,7 +124,11 @@ describe('npm start, over HTTP', () => {
     const r = await call('/v1/units/bad-unit', {
       method: 'PUT',
       token: office,
-      body: JSON.stringify({ name: '坏单位', kind: 'village', contacts: [{ role: 'liaison', name: '张三', phone: '13800000000' }] }),
+      body: JSON.stringify({
+        name: '坏单位',
+        kind: 'village',
+        contacts: [{ role: 'liaison', name: '张三', phone: '13800000000' }],
+      }),
     });
     expect(r.status).toBe(400);
     const body = (await r.json()) as { error: { code: string; details: { field: string }[] } };
@@ -122,7 +137,11 @@ describe('npm start, over HTTP', () => {
     expect(fields).toContain('kind');
     expect(fields).toContain('contacts.0.phone');
     expect((await call('/v1/units/bad-unit', { token: office })).status).toBe(404);
-    const badId = await call('/v1/units/Bad_Id', { method: 'PUT', token: office, body: JSON.stringify({ name: 'x', kind: 'town' }) });
+    const badId = await call('/v1/units/Bad_Id', {
+      method: 'PUT',
+      token: office,
+      body: JSON.stringify({ name: 'x', kind: 'town' }),
+    });
     expect(badId.status).toBe(400);
     const notJson = await call('/v1/settings', { method: 'PUT', token: office, body: '{not json' });
     expect(notJson.status).toBe(400);
@@ -142,9 +161,15 @@ describe('npm start, over HTTP', () => {
       tags: ['law-enforcement'],
       contacts: [{ role: 'liaison', name: '李四', email: 'li@example.gov.cn', phone: '+8613800001234' }],
     };
-    const put = await call('/v1/units/test-street', { method: 'PUT', token: office, body: JSON.stringify(unit) });
+    const put = await call('/v1/units/test-street', {
+      method: 'PUT',
+      token: office,
+      body: JSON.stringify(unit),
+    });
     expect(put.status).toBe(201);
-    const slots = (await (await call('/v1/units/test-street/slots', { token: office })).json()) as { items: unknown[] };
+    const slots = (await (await call('/v1/units/test-street/slots', { token: office })).json()) as {
+      items: unknown[];
+    };
     expect(slots.items.length).toBe(4 + 12); // three deadlines, the quota, twelve months of publicity
 
     await stop();
@@ -152,9 +177,15 @@ describe('npm start, over HTTP', () => {
     await start();
 
     office = await token({ role: 'office' });
-    const back = (await (await call('/v1/units/test-street', { token: office })).json()) as typeof unit & { unitId: string };
+    const back = (await (await call('/v1/units/test-street', { token: office })).json()) as typeof unit & {
+      unitId: string;
+    };
     expect(back).toMatchObject({ unitId: 'test-street', ...unit, active: true });
-    const again = await call('/v1/units/test-street', { method: 'PUT', token: office, body: JSON.stringify(unit) });
+    const again = await call('/v1/units/test-street', {
+      method: 'PUT',
+      token: office,
+      body: JSON.stringify(unit),
+    });
     expect(again.status).toBe(200);
   }, 180_000);
 });

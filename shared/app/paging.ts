@@ -1,0 +1,21 @@
+// Paging of lists held in memory (units, a board's rows): the cursor is the last id seen.
+import { AppError } from '../domain/errors';
+
+const ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
+
+export function pageAfter<T>(items: T[], key: (t: T) => string, page: { limit?: number; cursor?: string }) {
+  let after = '';
+  if (page.cursor !== undefined) {
+    after = Buffer.from(page.cursor, 'base64url').toString('utf8');
+    if (!ID.test(after) || Buffer.from(after).toString('base64url') !== page.cursor)
+      throw new AppError('invalid_input', 'invalid cursor', [
+        { field: 'cursor', message: 'not a cursor this API issued' },
+      ]);
+  }
+  const rest = items.filter((t) => key(t) > after).sort((a, b) => key(a).localeCompare(key(b)));
+  const limit = page.limit ?? 1000;
+  const slice = rest.slice(0, limit);
+  return rest.length > limit
+    ? { items: slice, nextCursor: Buffer.from(key(slice[slice.length - 1]!)).toString('base64url') }
+    : { items: slice };
+}
