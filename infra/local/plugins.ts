@@ -1,6 +1,7 @@
 // The pipelines the local runtime wires in beside the HTTP handlers (uploads → receipt,
 // sweep → queue → sender). Each is a function of the runtime; see server.ts.
+import { notifyPipelinePlugin } from './notify-pipeline';
 import type { LocalRuntime } from './server';
 import { uploadsPipeline } from './uploads-pipeline';
 
-export const plugins: Array<(rt: LocalRuntime) => Promise<void> | void> = [uploadsPipeline];
+export const plugins: Array<(rt: LocalRuntime) => Promise<void> | void> = [uploadsPipeline, notifyPipelinePlugin];

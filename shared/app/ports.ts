@@ -1,14 +1,6 @@
 // The ports the use cases are written against. Adapters (shared/adapters/) implement them
 // with the AWS SDK; nothing in shared/app imports @aws-sdk.
-import type {
-  AuditEvent,
-  IsoDate,
-  Obligation,
-  Settings,
-  Slot,
-  Submission,
-  Unit,
-} from '../domain/model';
+import type { AuditEvent, IsoDate, Obligation, Settings, Slot, Submission, Unit } from '../domain/model';
 
 export type Page<T> = { items: T[]; nextCursor?: string };
 export type PageRequest = { limit?: number; cursor?: string };
@@ -129,6 +121,8 @@ export type OutgoingMessage = {
   kind: string;
   /** Who it is for (the audit names the role, never the address): liaison, leader, office. */
   recipient?: string;
+  /** Times the sender re-queued it after throttling (a fresh message each time, never dropped). */
+  throttled?: number;
 };
 
 export interface Mailer {
@@ -141,12 +135,17 @@ export interface SmsSender {
 
 /** A queue of outgoing messages (SQS on AWS, in-process locally). */
 export interface MessageQueue {
-  enqueue(messages: OutgoingMessage[]): Promise<void>;
+  /** delaySeconds: SQS DelaySeconds (≤ 900). */
+  enqueue(messages: OutgoingMessage[], opts?: { delaySeconds?: number }): Promise<void>;
   /**
    * Makes a received message visible again only after `seconds` (SQS ChangeMessageVisibility):
    * 'held' for SMS quiet hours (counted on the runtime clock locally), 'retry' for back-off.
    */
-  postpone?(received: { receiptHandle: string; eventSourceARN?: string }, seconds: number, reason: 'held' | 'retry'): Promise<void>;
+  postpone?(
+    received: { receiptHandle: string; eventSourceARN?: string },
+    seconds: number,
+    reason: 'held' | 'retry',
+  ): Promise<void>;
 }
 
 /** Delivery errors the sender distinguishes. */

@@ -293,6 +293,7 @@ export class DynamoStore implements Store {
     at?: string,
   ): Promise<boolean> {
     const sets = ['#s = :s'];
+    const names: Record<string, string> = { '#s': 'status', '#e': 'error' };
     const values: Item = { ':s': status };
     if (error) {
       sets.push('#e = :e');
@@ -300,10 +301,12 @@ export class DynamoStore implements Store {
     }
     if (at) {
       sets.push('#at = :at');
+      names['#at'] = 'at';
       values[':at'] = at;
     }
     if (status === 'sending') {
       sets.push('#n = if_not_exists(#n, :zero) + :one');
+      names['#n'] = 'attempts';
       values[':zero'] = 0;
       values[':one'] = 1;
     }
@@ -315,7 +318,7 @@ export class DynamoStore implements Store {
           Key: keys.notification(id),
           UpdateExpression: `SET ${sets.join(', ')}${error ? '' : ' REMOVE #e'}`,
           ConditionExpression: ifStatus ? '#s = :if' : 'attribute_exists(PK)',
-          ExpressionAttributeNames: { '#s': 'status', '#e': 'error', '#at': 'at', '#n': 'attempts' },
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
       );
