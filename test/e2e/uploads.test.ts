@@ -9,11 +9,8 @@ import { BUCKET, type LocalRuntime, startLocal } from '../../infra/local/server'
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/standins';
 import { idle, uploadsQueue } from '../../infra/local/uploads-pipeline';
 import { makeS3Client } from '../../shared/adapters/s3';
-import type { OutgoingMessage } from '../../shared/app/ports';
 
 let rt: LocalRuntime;
-/** Used only while the notification pipeline (GET /dev/outbox) is not installed. */
-const recorded: OutgoingMessage[] = [];
 const UNIT = 'e2e-town';
 const LIAISON = 'liaison@e2e-town.example.gov.cn';
 let unitToken = '';
@@ -165,15 +162,11 @@ async function settled(submissionId: string, tok = unitToken) {
 }
 
 type Email = { to: string; subject: string; text: string };
-/** The emails for LIAISON: from the outbox when the notification pipeline exists, else as queued. */
+/** The liaison's emails in the outbox (SES stand-in, through the notification pipeline). */
 async function liaisonEmails(): Promise<Email[]> {
-  if (rt.dev.has('GET /dev/outbox')) {
-    const r = await api('/dev/outbox');
-    return (r.body.emails as Email[]).filter((e) => e.to === LIAISON);
-  }
-  return recorded
-    .filter((m) => m.to === LIAISON)
-    .map((m) => ({ to: m.to, subject: m.subject ?? '', text: m.text }));
+  const r = await api('/dev/outbox');
+  expect(r.status).toBe(200);
+  return (r.body.emails as Email[]).filter((e) => e.to === LIAISON);
 }
 
 async function emailContaining(needle: string): Promise<Email> {
@@ -190,7 +183,6 @@ async function emailContaining(needle: string): Promise<Email> {
 
 beforeAll(async () => {
   rt = await startLocal({ plugins, quiet: true });
-  if (!rt.deps.queue) rt.deps.queue = { enqueue: async (m) => void recorded.push(...m) };
   officeToken = await token({ role: 'office' });
   unitToken = await token({ role: 'unit', unitId: UNIT });
   await setClock('2026-04-10T10:00:00+08:00');
