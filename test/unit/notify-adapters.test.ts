@@ -1,0 +1,175 @@
+// The delivery adapters' contracts with AWS (aws-sdk-client-mock), the quiet-hours rule and the
+// sweep event's shapes.
+import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SESClient, SESServiceException, SendEmailCommand } from '@aws-sdk/client-ses';
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { backoffSeconds } from '../../functions/sender/handler';
+import { sweepEventSchema } from '../../functions/sweep/handler';
+import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { PinpointSmsSender } from '../../shared/adapters/sms-sender';
+import { queueUrlOfArn, SqsQueue } from '../../shared/adapters/sqs-queue';
+import { smsBody, smsHeldUntil } from '../../shared/app/deliver';
+import { PermanentDeliveryError, ThrottledError, type OutgoingMessage } from '../../shared/app/ports';
+
+const ses = mockClient(SESClient);
+const sms = mockClient(PinpointSMSVoiceV2Client);
+const sqs = mockClient(SQSClient);
+afterEach(() => {
+  ses.reset();
+  sms.reset();
+  sqs.reset();
+});
+
+const sesError = (name: string, message: string) =>
+  new SESServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: 400 }, message });
+const awsError = (name: string) => Object.assign(new Error(name), { name });
+
+describe('SesMailer', () => {
+  const mail = {
+    from: 'noreply@example.gov.cn',
+    to: 'a@example.gov.cn',
+    subject: '【报送提醒】',
+    text: '正文',
+  };
+
+  it('sends a UTF-8 subject and text body', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm1' });
+    await new SesMailer(new SESClient({})).send(mail);
+    const input = ses.commandCalls(SendEmailCommand)[0]!.args[0].input;
+    expect(input).toMatchObject({
+      Source: mail.from,
+      Destination: { ToAddresses: [mail.to] },
+      Message: {
+        Subject: { Data: mail.subject, Charset: 'UTF-8' },
+        Body: { Text: { Data: mail.text, Charset: 'UTF-8' } },
+      },
+    });
+  });
+
+  it('maps throttling to ThrottledError and rejections to PermanentDeliveryError (without the address)', async () => {
+    const m = new SesMailer(new SESClient({}));
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(sesError('Throttling', 'Maximum sending rate exceeded.'))
+      .rejectsOnce(sesError('MessageRejected', 'Email address is not verified: a@example.gov.cn'))
+      .rejectsOnce(sesError('InvalidParameterValue', 'Missing final @domain'))
+      .rejectsOnce(awsError('InternalFailure'));
+    await expect(m.send(mail)).rejects.toBeInstanceOf(ThrottledError);
+    const err = await m.send(mail).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PermanentDeliveryError);
+    expect(String((err as Error).message)).not.toContain('@');
+    await expect(m.send(mail)).rejects.toBeInstanceOf(PermanentDeliveryError);
+    await expect(m.send(mail)).rejects.toMatchObject({ name: 'InternalFailure' });
+  });
+});
+
+describe('PinpointSmsSender', () => {
+  it('sends TRANSACTIONAL from the configured origination identity', async () => {
+    sms.on(SendTextMessageCommand).resolves({ MessageId: 's1' });
+    await new PinpointSmsSender(new PinpointSMSVoiceV2Client({}), 'sid-1').send({
+      to: '+8613800000000',
+      text: '【区法制办】x',
+    });
+    expect(sms.commandCalls(SendTextMessageCommand)[0]!.args[0].input).toEqual({
+      DestinationPhoneNumber: '+8613800000000',
+      MessageBody: '【区法制办】x',
+      MessageType: 'TRANSACTIONAL',
+      OriginationIdentity: 'sid-1',
+    });
+  });
+
+  it('maps ThrottlingException and ValidationException', async () => {
+    const s = new PinpointSmsSender(new PinpointSMSVoiceV2Client({}));
+    sms
+      .on(SendTextMessageCommand)
+      .rejectsOnce(awsError('ThrottlingException'))
+      .rejectsOnce(awsError('ValidationException'));
+    await expect(s.send({ to: '+8613800000000', text: 'x' })).rejects.toBeInstanceOf(ThrottledError);
+    await expect(s.send({ to: '+8610000000000', text: 'x' })).rejects.toBeInstanceOf(PermanentDeliveryError);
+  });
+});
+
+describe('SqsQueue', () => {
+  const msg = (i: number): OutgoingMessage => ({
+    id: `m${i}`,
+    channel: 'email',
+    to: 'a@b.cn',
+    text: 't',
+    unitId: 'u',
+    kind: 'k',
+  });
+
+  it('sends batches of 10, the message JSON as body, and resends only failed entries', async () => {
+    let calls = 0;
+    sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string }> }) => {
+      calls++;
+      return calls === 1
+        ? {
+            Successful: [],
+            Failed: [{ Id: input.Entries[0]!.Id, Code: 'InternalError', SenderFault: false }],
+          }
+        : { Successful: input.Entries.map((e) => ({ Id: e.Id })), Failed: [] };
+    });
+    await new SqsQueue(new SQSClient({}), 'https://sqs.x/1/q').enqueue(
+      Array.from({ length: 23 }, (_, i) => msg(i)),
+      {
+        delaySeconds: 2000,
+      },
+    );
+    const sent = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries!);
+    expect(sent.map((e) => e.length)).toEqual([10, 1, 10, 3]);
+    expect(JSON.parse(sent[0]![0]!.MessageBody!)).toEqual(msg(0));
+    expect(sent[0]![0]!.DelaySeconds).toBe(900);
+  });
+
+  it('postpones with ChangeMessageVisibility, at most 12 h', async () => {
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    await new SqsQueue(new SQSClient({}), undefined).postpone(
+      { receiptHandle: 'rh', eventSourceARN: 'arn:aws-cn:sqs:cn-north-1:123456789012:notify' },
+      50_000,
+    );
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)[0]!.args[0].input).toEqual({
+      QueueUrl: 'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/notify',
+      ReceiptHandle: 'rh',
+      VisibilityTimeout: 43_200,
+    });
+    expect(queueUrlOfArn('arn:aws:sqs:ap-southeast-1:1:q')).toBe(
+      'https://sqs.ap-southeast-1.amazonaws.com/1/q',
+    );
+  });
+});
+
+describe('SMS quiet hours (08:00–20:00 Asia/Shanghai)', () => {
+  const at = (s: string) => new Date(s);
+  it('lets an SMS go from 08:00 to 19:59 and holds it until the next 08:00 otherwise', () => {
+    expect(smsHeldUntil(at('2026-07-03T08:00:00+08:00'))).toBeNull();
+    expect(smsHeldUntil(at('2026-07-03T19:59:59+08:00'))).toBeNull();
+    expect(smsHeldUntil(at('2026-07-03T20:00:00+08:00'))?.toISOString()).toBe('2026-07-04T00:00:00.000Z');
+    expect(smsHeldUntil(at('2026-07-03T21:00:00+08:00'))?.toISOString()).toBe('2026-07-04T00:00:00.000Z');
+    expect(smsHeldUntil(at('2026-07-04T07:59:00+08:00'))?.toISOString()).toBe('2026-07-04T00:00:00.000Z');
+    expect(smsHeldUntil(at('2026-12-31T23:30:00+08:00'))?.toISOString()).toBe('2027-01-01T00:00:00.000Z');
+  });
+  it('prefixes the signature once', () => {
+    expect(smsBody('【区法制办】', '请报送')).toBe('【区法制办】请报送');
+    expect(smsBody('【区法制办】', '【区法制办】请报送')).toBe('【区法制办】请报送');
+  });
+});
+
+describe('sender back-off and the sweep event', () => {
+  it('backs off exponentially up to SQS’s 15 minutes', () => {
+    expect(backoffSeconds(1)).toBeGreaterThanOrEqual(7.5);
+    expect(backoffSeconds(1)).toBeLessThanOrEqual(12.5);
+    expect(backoffSeconds(20)).toBe(900);
+  });
+  it('accepts { at }, an EventBridge-style { time }, or nothing', () => {
+    expect(sweepEventSchema.parse({ at: '2026-07-03T09:00:00+08:00' })).toBe('2026-07-03T09:00:00+08:00');
+    expect(sweepEventSchema.parse({ time: '2026-07-03T01:00:00Z', source: 'aws.scheduler' })).toBe(
+      '2026-07-03T01:00:00Z',
+    );
+    expect(sweepEventSchema.parse({})).toBeUndefined();
+    expect(sweepEventSchema.parse(null)).toBeUndefined();
+    expect(sweepEventSchema.safeParse({ at: 'tomorrow' }).success).toBe(false);
+  });
+});
