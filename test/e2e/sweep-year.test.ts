@@ -245,3 +245,52 @@ describe('a unit that submits, and an extension', () => {
     expect(slotsSeen.get('extended:half-year-report:2026-08-20')?.state).toBe('closed');
   });
 });
+
+describe('over HTTP: chase-up, /dev/sweep, /dev/outbox', () => {
+  it('chases once a day, answers the sweep summary, and shows what went out', async () => {
+    const chase = (body: unknown, t = token) =>
+      fetch(`${rt.url}/v1/chase`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const body = { obligationId: 'annual-summary', period: '2026', unitId: 'never' };
+    const first = await chase(body);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ queued: 1 });
+    expect(await (await chase(body)).json()).toEqual({ queued: 0 });
+    expect((await chase({ ...body, unitId: 'ghost' })).status).toBe(404);
+    expect((await chase({ ...body, period: 'last year' })).status).toBe(400);
+    const unitToken = await rt.tokens.issue({ role: 'unit', unitId: 'never' });
+    expect((await chase(body, unitToken)).status).toBe(403);
+
+    const r = await fetch(`${rt.url}/dev/sweep`, {
+      method: 'POST',
+      body: JSON.stringify({ at: '2026-12-31T09:00:00+08:00' }),
+    });
+    expect(r.status).toBe(200);
+    const summary = (await r.json()) as Record<string, unknown>;
+    expect(Object.keys(summary).sort()).toEqual([
+      'at',
+      'digests',
+      'escalations',
+      'opened',
+      'reminders',
+      'sent',
+    ]);
+    expect(summary).toMatchObject({ at: '2026-12-31T01:00:00.000Z', reminders: 0, escalations: 0 });
+
+    const box = (await (await fetch(`${rt.url}/dev/outbox`)).json()) as {
+      emails: Array<{ to: string; subject: string; text: string; at: string }>;
+      sms: Array<{ to: string; text: string; at: string }>;
+    };
+    const chased = box.emails.filter((e) => e.to === 'never.liaison@year.example.gov.cn');
+    expect(chased).toHaveLength(1);
+    expect(chased[0]!.subject).toContain('【催报】');
+    expect(chased[0]!.text).toContain('2026年12月7日（星期一）');
+    expect(box.sms.filter((m) => m.to === '+8613800010010')).toHaveLength(1);
+    expect(box.sms.every((m) => m.text.startsWith('【区法制办】'))).toBe(true);
+    const slot = await rt.deps.store.getSlot('annual-summary', '2026', 'never');
+    expect(slot?.chaseCount).toBe(1);
+  });
+});
