@@ -21,7 +21,12 @@ export async function putUnit(store: Store, who: Principal, unit: Unit, now: Dat
   const before = await store.getUnit(unit.unitId);
   await store.write([
     { type: 'putUnit', unit },
-    audit({ unitId: unit.unitId, at: now, actor: actorOf(who), action: before ? 'unit-replaced' : 'unit-created' }),
+    audit({
+      unitId: unit.unitId,
+      at: now,
+      actor: actorOf(who),
+      action: before ? 'unit-replaced' : 'unit-created',
+    }),
   ]);
   const year = yearOf(now);
   const [cal, obligations] = await Promise.all([loadCalendar(store, [year]), store.listObligations()]);
@@ -29,7 +34,13 @@ export async function putUnit(store: Store, who: Principal, unit: Unit, now: Dat
   return { unit, created: !before, opened };
 }
 
-export async function putObligation(store: Store, who: Principal, obligationId: string, body: ObligationBody, now: Date) {
+export async function putObligation(
+  store: Store,
+  who: Principal,
+  obligationId: string,
+  body: ObligationBody,
+  now: Date,
+) {
   const obligation: Obligation = { obligationId, ...body };
   const before = await store.getObligation(obligationId);
   await store.write([

@@ -1,5 +1,10 @@
 // Use cases around the working-day calendar: the office's yearly arrangements override the package.
-import { type Calendar, type CalendarOverride, makeCalendar, validateCalendarOverride } from '../domain/calendar';
+import {
+  type Calendar,
+  type CalendarOverride,
+  makeCalendar,
+  validateCalendarOverride,
+} from '../domain/calendar';
 import { AppError } from '../domain/errors';
 import type { CalendarYear, Principal } from '../domain/model';
 import type { Store } from './ports';

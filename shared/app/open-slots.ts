@@ -23,7 +23,8 @@ export async function openSlots(
   const todo: Array<[Obligation, Unit, string]> = [];
   for (const ob of input.obligations)
     for (const unit of input.units)
-      if (appliesTo(ob, unit)) for (const period of periodsOfYear(ob, input.year)) todo.push([ob, unit, period]);
+      if (appliesTo(ob, unit))
+        for (const period of periodsOfYear(ob, input.year)) todo.push([ob, unit, period]);
   let opened = 0;
   await inParallel(todo, 16, async ([ob, unit, period]) => {
     const slot = newSlot(cal, ob, unit, period);

@@ -4,7 +4,10 @@ import type { Store } from './ports';
 import { slotView } from './views';
 
 export async function unitSlots(store: Store, unitId: string, year: number, now: Date) {
-  const [unit, { slots, submissions }] = await Promise.all([store.getUnit(unitId), store.unitYear(unitId, year)]);
+  const [unit, { slots, submissions }] = await Promise.all([
+    store.getUnit(unitId),
+    store.unitYear(unitId, year),
+  ]);
   if (!unit) throw notFound(`unit ${unitId}`);
   const byslot = new Map<string, typeof submissions>();
   for (const s of submissions) {
@@ -12,9 +15,15 @@ export async function unitSlots(store: Store, unitId: string, year: number, now:
     byslot.set(k, [...(byslot.get(k) ?? []), s]);
   }
   const items = slots
-    .sort((a, b) => a.effectiveDeadline.localeCompare(b.effectiveDeadline) || a.obligationId.localeCompare(b.obligationId))
+    .sort(
+      (a, b) =>
+        a.effectiveDeadline.localeCompare(b.effectiveDeadline) ||
+        a.obligationId.localeCompare(b.obligationId),
+    )
     .map((slot) => {
-      const subs = (byslot.get(`${slot.obligationId}#${slot.period}`) ?? []).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      const subs = (byslot.get(`${slot.obligationId}#${slot.period}`) ?? []).sort((a, b) =>
+        a.createdAt.localeCompare(b.createdAt),
+      );
       return slotView(slot, now, subs);
     });
   return { items };

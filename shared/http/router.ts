@@ -3,7 +3,7 @@
 // per request with no email address or phone number in it.
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { routeKey, routes, type Access } from '../../infra/routes';
 import { AppError, type ErrorCode, type ErrorDetail } from '../domain/errors';
 import type { Principal } from '../domain/model';

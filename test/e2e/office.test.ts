@@ -27,7 +27,10 @@ async function post(path: string, body: unknown) {
     headers: { authorization: `Bearer ${office}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: r.status, json: (await r.json()) as Record<string, any> };
+  return {
+    status: r.status,
+    json: (await r.json()) as Record<string, unknown> & { error?: { code?: string } },
+  };
 }
 
 /** Parses RFC 4180 CSV (quotes, CRLF). */
@@ -39,13 +42,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
   }
   return rows;
 }
@@ -104,7 +116,14 @@ describe('the status board of 2,000 units', () => {
     const items: Array<{ unitId: string; state: string; onTime: boolean | null; lateDays: number | null }> =
       [];
     let cursor: string | undefined;
-    let first: Record<string, any> | undefined;
+    let first:
+      | {
+          counts: Record<string, number>;
+          deadline: string;
+          effectiveDeadline: string;
+          onTimeRate: number | null;
+        }
+      | undefined;
     do {
       const r = await get(
         `/v1/status?obligationId=annual-summary&period=2026&limit=700${cursor ? `&cursor=${cursor}` : ''}`,
