@@ -13,8 +13,12 @@ export const isoDate = z
   }, 'not a calendar date');
 export type IsoDate = string; // YYYY-MM-DD, a calendar date in Asia/Shanghai
 
-export const unitIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'unitId must match ^[a-z0-9][a-z0-9-]{1,39}$');
-export const obligationIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'obligationId must match ^[a-z0-9][a-z0-9-]{1,39}$');
+export const unitIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'unitId must match ^[a-z0-9][a-z0-9-]{1,39}$');
+export const obligationIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'obligationId must match ^[a-z0-9][a-z0-9-]{1,39}$');
 export const yearSchema = z.coerce
   .number({ error: 'year must be a number' })
   .int('year must be an integer')
@@ -37,7 +41,10 @@ export const unitKinds = ['town', 'department', 'other'] as const;
 export const unitBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   kind: z.enum(unitKinds),
-  tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'tag must be lowercase letters, digits, -')).max(20).default([]),
+  tags: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'tag must be lowercase letters, digits, -'))
+    .max(20)
+    .default([]),
   active: z.boolean().default(true),
   contacts: z.array(contactSchema).max(10).default([]),
 });
@@ -84,21 +91,39 @@ const obligationCommon = {
     .min(1)
     .max(5 * 1024 * 1024 * 1024)
     .default(50 * 1024 * 1024),
-  allowedTypes: z.array(z.enum(fileTypes)).min(1).default([...fileTypes]),
+  allowedTypes: z
+    .array(z.enum(fileTypes))
+    .min(1)
+    .default([...fileTypes]),
   active: z.boolean().default(true),
 };
 
 export const obligationBodySchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('deadline'), due: mmdd, ...obligationCommon }),
-  z.strictObject({ kind: z.literal('monthly'), dueDay: z.number().int().min(1).max(28), ...obligationCommon }),
-  z.strictObject({ kind: z.literal('quota'), due: mmdd, minCount: z.number().int().min(1).max(100), ...obligationCommon }),
+  z.strictObject({
+    kind: z.literal('monthly'),
+    dueDay: z.number().int().min(1).max(28),
+    ...obligationCommon,
+  }),
+  z.strictObject({
+    kind: z.literal('quota'),
+    due: mmdd,
+    minCount: z.number().int().min(1).max(100),
+    ...obligationCommon,
+  }),
 ]);
 export type ObligationBody = z.infer<typeof obligationBodySchema>;
 export type Obligation = ObligationBody & { obligationId: string };
 
 export const settingsSchema = z.strictObject({
   officeContacts: z
-    .array(z.strictObject({ name: z.string().trim().min(1).max(50), email: emailSchema.optional(), phone: phoneSchema.optional() }))
+    .array(
+      z.strictObject({
+        name: z.string().trim().min(1).max(50),
+        email: emailSchema.optional(),
+        phone: phoneSchema.optional(),
+      }),
+    )
     .max(20),
   smsSignature: z.string().regex(/^【[^【】]{1,12}】$/, 'smsSignature must look like 【…】'),
   senderEmail: emailSchema,
@@ -119,7 +144,15 @@ export type CalendarYear = {
   workdays: IsoDate[];
 };
 
-export const slotStates = ['open', 'overdue', 'submitted', 'returned', 'accepted', 'waived', 'closed'] as const;
+export const slotStates = [
+  'open',
+  'overdue',
+  'submitted',
+  'returned',
+  'accepted',
+  'waived',
+  'closed',
+] as const;
 export type SlotState = (typeof slotStates)[number];
 
 /** One unit's duty for one obligation and period (SPEC §2). */

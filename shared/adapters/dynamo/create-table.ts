@@ -38,7 +38,10 @@ export async function createTable(client: DynamoDBClient, TableName: string): Pr
   }
   await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName });
   await client.send(
-    new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }),
+    new UpdateTimeToLiveCommand({
+      TableName,
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    }),
   );
   return true;
 }

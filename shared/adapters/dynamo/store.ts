@@ -1,5 +1,9 @@
 // The DynamoDB store: implements the Store port on the single table (key shapes in ./keys.ts).
-import { type DynamoDBClient, TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBClient,
+  TransactionCanceledException,
+  ConditionalCheckFailedException,
+} from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -12,13 +16,37 @@ import {
 import { ulid } from 'ulid';
 import { AppError } from '../../domain/errors';
 import type { AuditEvent, IsoDate, Obligation, Settings, Slot, Submission, Unit } from '../../domain/model';
-import { ConditionFailed, type NotificationRecord, type Page, type PageRequest, type Store, type WriteOp } from '../../app/ports';
+import {
+  ConditionFailed,
+  type NotificationRecord,
+  type Page,
+  type PageRequest,
+  type Store,
+  type WriteOp,
+} from '../../app/ports';
 import { keys, SHARDS } from './keys';
 
 type Item = Record<string, unknown>;
-type Put = { TableName: string; Item: Item; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Item };
+type Put = {
+  TableName: string;
+  Item: Item;
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Item;
+};
 
-const KEY_ATTRS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', '_type', 'expiresAt'];
+const KEY_ATTRS = [
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+  '_type',
+  'expiresAt',
+];
 const strip = <T>(item: Item | undefined): T | null => {
   if (!item) return null;
   const out: Item = {};
@@ -36,7 +64,9 @@ export function decodeCursor(cursor: string | undefined): Item | undefined {
   } catch {
     // fall through
   }
-  throw new AppError('invalid_input', 'invalid cursor', [{ field: 'cursor', message: 'not a cursor this API issued' }]);
+  throw new AppError('invalid_input', 'invalid cursor', [
+    { field: 'cursor', message: 'not a cursor this API issued' },
+  ]);
 }
 
 const yearOfIso = (iso: string) => Number(iso.slice(0, 4));
@@ -62,13 +92,22 @@ export class DynamoStore implements Store {
       case 'putUnit':
         return { TableName, Item: { ...op.unit, ...keys.unit(op.unit.unitId), _type: 'unit' } };
       case 'putObligation':
-        return { TableName, Item: { ...op.obligation, ...keys.obligation(op.obligation.obligationId), _type: 'obligation' } };
+        return {
+          TableName,
+          Item: { ...op.obligation, ...keys.obligation(op.obligation.obligationId), _type: 'obligation' },
+        };
       case 'putSettings':
         return { TableName, Item: { ...op.settings, ...keys.settings(), _type: 'settings' } };
       case 'putCalendar':
         return {
           TableName,
-          Item: { year: op.year, holidays: op.holidays, workdays: op.workdays, ...keys.calendar(op.year), _type: 'calendar' },
+          Item: {
+            year: op.year,
+            holidays: op.holidays,
+            workdays: op.workdays,
+            ...keys.calendar(op.year),
+            _type: 'calendar',
+          },
         };
       case 'putSlot': {
         const s = op.slot;
@@ -115,7 +154,12 @@ export class DynamoStore implements Store {
         const e = op.event;
         return {
           TableName,
-          Item: { ...e, ...keys.audit(e.unitId, yearOfIso(e.at), e.at, ulid()), _type: 'audit', expiresAt: AUDIT_TTL_SECONDS },
+          Item: {
+            ...e,
+            ...keys.audit(e.unitId, yearOfIso(e.at), e.at, ulid()),
+            _type: 'audit',
+            expiresAt: AUDIT_TTL_SECONDS,
+          },
           ConditionExpression: 'attribute_not_exists(PK)',
         };
       }
@@ -157,7 +201,10 @@ export class DynamoStore implements Store {
     return out;
   }
 
-  private async queryPage(input: Omit<QueryCommandInput, 'TableName'>, page: PageRequest = {}): Promise<Page<Item>> {
+  private async queryPage(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    page: PageRequest = {},
+  ): Promise<Page<Item>> {
     const limit = page.limit ?? 1000;
     const items: Item[] = [];
     let ExclusiveStartKey = decodeCursor(page.cursor);
@@ -204,7 +251,10 @@ export class DynamoStore implements Store {
   }
   async slotsOfPeriod(obligationId: string, period: string, page?: PageRequest): Promise<Page<Slot>> {
     const r = await this.queryPage(
-      { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.slotPK(obligationId, period) } },
+      {
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.slotPK(obligationId, period) },
+      },
       page,
     );
     return { items: r.items.map((i) => strip<Slot>(i)!), nextCursor: r.nextCursor };
@@ -334,6 +384,8 @@ export class DynamoStore implements Store {
     return r?.value ?? null;
   }
   async setMarker(name: string, value: string): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.marker(name), value, _type: 'marker' } }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.marker(name), value, _type: 'marker' } }),
+    );
   }
 }
