@@ -77,6 +77,9 @@ export type DeliverOptions = {
 };
 export type DeliveryOutcome = 'sent' | 'duplicate' | 'failed';
 
+/** Ids may embed an address (e.g. a receipt's id): the audit keeps them without it. */
+const withoutAddresses = (s: string) =>
+  s.replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[email]').replace(/\+\d{7,15}/g, '[phone]');
 const errorName = (err: unknown) => (err instanceof Error ? err.name : 'Error');
 /** Provider messages may quote the address; the record and the audit keep the error's kind only. */
 const reason = (err: unknown) => (err instanceof PermanentDeliveryError ? err.message : errorName(err));
@@ -96,7 +99,7 @@ function noticeAudit(
     ...(msg.period ? { period: msg.period } : {}),
     // No address here: the audit names the kind, channel and the recipient's role.
     detail: {
-      notificationId: msg.id,
+      notificationId: withoutAddresses(msg.id),
       kind: msg.kind,
       channel: msg.channel,
       recipient: msg.recipient ?? null,

@@ -213,6 +213,8 @@ describe('a year of sweeps (2026) for a unit that never submits', () => {
     const offDays = [...new Set(sent.map((s) => s.day))].filter((d) => !cal.isWorkday(d));
     expect(offDays).toEqual([]);
     expect(sent.length).toBeGreaterThan(40);
+    // One UCS-2 part: every SMS, signature included, within 70 characters.
+    expect(sent.filter((s) => s.channel === 'sms' && [...s.text].length > 70)).toEqual([]);
   });
 
   it('counts what it sent in the sweep summary', () => {

@@ -190,7 +190,7 @@ describe('the sender', () => {
     const w = await setup(0);
     w.clock.set(JULY3);
     const msg: OutgoingMessage = {
-      id: `test:dup:${w.tag}`,
+      id: `receipt:${w.tag}:email:dup@${w.tag}.example.gov.cn`, // ids may embed an address
       channel: 'email',
       to: `dup@${w.tag}.example.gov.cn`,
       subject: '重复投递',
@@ -219,6 +219,9 @@ describe('the sender', () => {
     expect((await sender(event(['c']), context)).batchItemFailures).toEqual([]);
     expect((await outbox(w)).emails).toHaveLength(1);
     expect((await w.store.getNotification(msg.id))?.status).toBe('sent');
+    const trail = (await w.store.auditOf('u0', 2026)).items;
+    expect(trail.map((e) => e.action)).toEqual(['notice-sent']);
+    expect(JSON.stringify(trail)).not.toContain('@');
   });
 
   it('delivers every notification once with SES throttling 30 % of the calls', async () => {
