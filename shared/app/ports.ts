@@ -38,6 +38,9 @@ export interface Store {
   /** Applies every op or none; throws ConditionFailed when a condition does not hold. */
   write(ops: WriteOp[]): Promise<void>;
 
+  /** Appends audit events in bulk (no conditions; each event gets a fresh sort key). */
+  appendAudit(events: AuditEvent[]): Promise<void>;
+
   getUnit(unitId: string): Promise<Unit | null>;
   listUnits(): Promise<Unit[]>;
   getObligation(obligationId: string): Promise<Obligation | null>;

@@ -5,6 +5,7 @@ import {
   ConditionalCheckFailedException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -179,6 +180,20 @@ export class DynamoStore implements Store {
         if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) throw new ConditionFailed();
       }
       throw err;
+    }
+  }
+
+  async appendAudit(events: AuditEvent[]): Promise<void> {
+    for (let i = 0; i < events.length; i += 25) {
+      let requests: Array<{ PutRequest: { Item: Item } }> = events
+        .slice(i, i + 25)
+        .map((event) => ({ PutRequest: { Item: this.toPut({ type: 'audit', event }).Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
+        requests = (r.UnprocessedItems?.[this.table] ?? []) as typeof requests;
+        if (requests.length > 0)
+          await new Promise((res) => setTimeout(res, Math.min(1000, 50 * 2 ** attempt)));
+      }
     }
   }
 
