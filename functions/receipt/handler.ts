@@ -1,5 +1,7 @@
 // SQS (fed by S3 object-created notifications) → record each uploaded object. Partial batch
 // failures: a record that throws is retried by SQS alone, and lands in the DLQ after maxReceiveCount.
+import '../../shared/adapters/wire/s3';
+import '../../shared/adapters/wire/queue';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';

@@ -9,6 +9,8 @@
 // - a permanent failure is recorded by deliver() and is a success here: it never blocks the batch.
 // Pace: at most settings.sesRatePerSecond / concurrency() sends per second per instance
 // (the event source runs at most SENDER_CONCURRENCY batches at once).
+import '../../shared/adapters/wire/queue';
+import '../../shared/adapters/wire/senders';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';

@@ -1,6 +1,7 @@
 // EventBridge Scheduler, daily 09:00 Asia/Shanghai → the deadline sweep. The schedule's input
 // may name the instant (`{ "at": "<aws.scheduler.scheduled-time>" }`, so a late retry still
 // sweeps the scheduled day); an EventBridge-style event's `time` is used the same way; else now.
+import '../../shared/adapters/wire/queue';
 import * as z from 'zod';
 import { deps, need } from '../../shared/adapters/container';
 import { sweep } from '../../shared/app/sweep';

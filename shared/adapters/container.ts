@@ -1,17 +1,12 @@
-// Wires ports to adapters. On Lambda everything comes from the environment (lazily, once per
-// container); the local runtime and the tests install their own wiring with setDeps().
+// Wires ports to adapters. On Lambda the store and clock come from the environment (lazily, once
+// per container); every other adapter is provided by a wiring module (./wire/*) that only the
+// functions needing it import, so a function's bundle holds only the SDK clients it uses. The
+// local runtime and the tests install their own wiring with setDeps().
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Clock, MessageQueue, Mailer, ObjectStore, SmsSender, Store } from '../app/ports';
 import { systemClock } from './clock';
-import { loadConfig } from './config';
+import { type Config, loadConfig } from './config';
 import { DynamoStore } from './dynamo/store';
-import { makeS3Client, S3ObjectStore } from './s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { SESClient } from '@aws-sdk/client-ses';
-import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { SqsQueue } from './sqs-queue';
-import { SesMailer } from './ses-mailer';
-import { PinpointSmsSender } from './sms-sender';
 
 export type Deps = {
   store: Store;
@@ -21,39 +16,35 @@ export type Deps = {
   mailer?: Mailer;
   sms?: SmsSender;
 };
+type Optional = 'objects' | 'queue' | 'mailer' | 'sms';
 
 let current: Deps | undefined;
+const factories: { [K in Optional]?: (cfg: Config) => NonNullable<Deps[K]> } = {};
 
 export function setDeps(d: Deps | undefined) {
   current = d;
 }
 
+/** Registers how to build an optional adapter on Lambda (called by ./wire/* modules). */
+export function provide<K extends Optional>(key: K, factory: (cfg: Config) => NonNullable<Deps[K]>) {
+  (factories as Record<K, typeof factory>)[key] = factory;
+}
+
 export function deps(): Deps {
   if (!current) {
     const cfg = loadConfig();
-    // Queue, mailer and SMS sender are built on first use (only the functions that send need them).
-    let queue: SqsQueue | undefined;
-    let mailer: SesMailer | undefined;
-    let sms: PinpointSmsSender | undefined;
-    current = {
-      get queue() {
-        queue ??= new SqsQueue(new SQSClient({}), cfg.NOTIFY_QUEUE_URL);
-        return queue;
+    const built: Partial<Deps> = {};
+    const lazy = <K extends Optional>(key: K) => ({
+      get: () => {
+        built[key] ??= factories[key]?.(cfg);
+        return built[key];
       },
-      get mailer() {
-        mailer ??= new SesMailer(new SESClient({}));
-        return mailer;
-      },
-      get sms() {
-        sms ??= new PinpointSmsSender(new PinpointSMSVoiceV2Client({}), cfg.SMS_ORIGINATION_IDENTITY);
-        return sms;
-      },
-      store: new DynamoStore(new DynamoDBClient({}), cfg.TABLE_NAME),
-      clock: systemClock,
-      ...(cfg.BUCKET_NAME
-        ? { objects: new S3ObjectStore(makeS3Client({ endpoint: cfg.AWS_ENDPOINT_URL_S3 }), cfg.BUCKET_NAME) }
-        : {}),
-    };
+      enumerable: true,
+    });
+    current = Object.defineProperties(
+      { store: new DynamoStore(new DynamoDBClient({}), cfg.TABLE_NAME), clock: systemClock } as Deps,
+      { objects: lazy('objects'), queue: lazy('queue'), mailer: lazy('mailer'), sms: lazy('sms') },
+    );
   }
   return current;
 }
