@@ -44,9 +44,14 @@ export const functionSpecs = {
     entry: 'functions/sender/handler.ts',
     description: 'SQS → SES email and End User Messaging SMS, exactly once',
     table: 'read-write',
+    // A throttled message goes back on the queue as a delayed copy (never counted toward the DLQ).
+    sendsToNotifyQueue: true,
     sendsEmailAndSms: true,
   },
 } satisfies Record<string, FunctionSpec>;
+
+/** Concurrent sender batches (the event source's maxConcurrency; the sender paces by it). */
+export const SENDER_CONCURRENCY = 2;
 
 export type LambdaName = keyof typeof functionSpecs;
 

@@ -41,13 +41,18 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { GSIS, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/adapters/dynamo/table';
-import { ENV, type FunctionSpec, functionSpecs, type LambdaName } from './functions';
+import { ENV, type FunctionSpec, functionSpecs, type LambdaName, SENDER_CONCURRENCY } from './functions';
 import { acknowledge } from './nag';
 import { type Access, type FunctionName, routes } from './routes';
 
@@ -265,9 +270,10 @@ export class BaosongStack extends Stack {
       new SqsEventSource(this.notifyQueue, {
         batchSize: 10,
         reportBatchItemFailures: true,
-        maxConcurrency: 2,
+        maxConcurrency: SENDER_CONCURRENCY,
       }),
     );
+    fns.sender.addEnvironment('SENDER_CONCURRENCY', String(SENDER_CONCURRENCY));
 
     // ── EventBridge Scheduler: the daily deadline sweep ───────────────────────────────────────
     const sweepDlq = new Queue(this, 'SweepScheduleDlq', {
@@ -295,6 +301,8 @@ export class BaosongStack extends Stack {
       schedule: ScheduleExpression.cron({ minute: '0', hour: '9', timeZone: TimeZone.ASIA_SHANGHAI }),
       target: new LambdaInvoke(fns.sweep, {
         role: sweepScheduleRole,
+        // The scheduled instant, so a retried invocation still sweeps the scheduled day.
+        input: ScheduleTargetInput.fromObject({ at: ContextAttribute.scheduledTime }),
         retryAttempts: 3,
         maxEventAge: Duration.hours(1),
         deadLetterQueue: sweepDlq,

@@ -4,4 +4,7 @@ import { notifyPipelinePlugin } from './notify-pipeline';
 import type { LocalRuntime } from './server';
 import { uploadsPipeline } from './uploads-pipeline';
 
-export const plugins: Array<(rt: LocalRuntime) => Promise<void> | void> = [uploadsPipeline, notifyPipelinePlugin];
+export const plugins: Array<(rt: LocalRuntime) => Promise<void> | void> = [
+  uploadsPipeline,
+  notifyPipelinePlugin,
+];

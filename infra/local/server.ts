@@ -87,11 +87,17 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 async function seed(d: Deps, withDemoUnits: boolean) {
   const { store, clock } = d;
   const now = clock.now();
-  const [obligations, settings, units] = await Promise.all([store.listObligations(), store.getSettings(), store.listUnits()]);
+  const [obligations, settings, units] = await Promise.all([
+    store.listObligations(),
+    store.getSettings(),
+    store.listUnits(),
+  ]);
   const ops = [];
-  if (obligations.length === 0) for (const o of defaultObligations) ops.push({ type: 'putObligation' as const, obligation: o });
+  if (obligations.length === 0)
+    for (const o of defaultObligations) ops.push({ type: 'putObligation' as const, obligation: o });
   if (!settings) ops.push({ type: 'putSettings' as const, settings: defaultSettings });
-  if (withDemoUnits && units.length === 0) for (const u of demoUnits) ops.push({ type: 'putUnit' as const, unit: u });
+  if (withDemoUnits && units.length === 0)
+    for (const u of demoUnits) ops.push({ type: 'putUnit' as const, unit: u });
   for (const op of ops) await store.write([op]);
   const year = Number(shanghaiDate(now).slice(0, 4));
   const cal = await loadCalendar(store, [year]);
@@ -137,14 +143,31 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRuntime>
   dev.set('POST /dev/token', async ({ body }) => {
     const b = z
       .object({ role: z.enum(['office', 'unit']), unitId: z.string().optional() })
-      .refine((v) => v.role === 'office' || !!v.unitId, { message: 'a unit token needs unitId', path: ['unitId'] })
+      .refine((v) => v.role === 'office' || !!v.unitId, {
+        message: 'a unit token needs unitId',
+        path: ['unitId'],
+      })
       .safeParse(body ?? {});
-    if (!b.success) return { status: 400, body: errorBody('invalid_input', 'invalid body', b.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }))) };
+    if (!b.success)
+      return {
+        status: 400,
+        body: errorBody(
+          'invalid_input',
+          'invalid body',
+          b.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+        ),
+      };
     return { body: { token: await tokens.issue(b.data) } };
   });
   dev.set('POST /dev/clock', async ({ body }) => {
     const b = z.object({ now: z.iso.datetime({ offset: true }).nullable() }).safeParse(body ?? {});
-    if (!b.success) return { status: 400, body: errorBody('invalid_input', 'invalid body', [{ field: 'now', message: 'ISO-8601 instant or null' }]) };
+    if (!b.success)
+      return {
+        status: 400,
+        body: errorBody('invalid_input', 'invalid body', [
+          { field: 'now', message: 'ISO-8601 instant or null' },
+        ]),
+      };
     clock.set(b.data.now ? new Date(b.data.now) : null);
     return { body: { now: clock.now().toISOString(), fixed: clock.isSet } };
   });
@@ -194,7 +217,13 @@ async function handle(rt: LocalRuntime, req: IncomingMessage, res: ServerRespons
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
-      return send(res, 400, errorBody('invalid_input', 'the body is not valid JSON', [{ field: 'body', message: 'not valid JSON' }]));
+      return send(
+        res,
+        400,
+        errorBody('invalid_input', 'the body is not valid JSON', [
+          { field: 'body', message: 'not valid JSON' },
+        ]),
+      );
     }
     const out = await route({ body, query: url.searchParams });
     return send(res, out.status ?? 200, out.body);
@@ -212,7 +241,12 @@ async function handle(rt: LocalRuntime, req: IncomingMessage, res: ServerRespons
   if (m.route.access !== 'public') {
     const token = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
     claims = token ? ((await rt.tokens.verify(token)) ?? undefined) : undefined;
-    if (!claims) return send(res, 401, errorBody('unauthorized', token ? 'invalid or expired token' : 'a bearer token is required'));
+    if (!claims)
+      return send(
+        res,
+        401,
+        errorBody('unauthorized', token ? 'invalid or expired token' : 'a bearer token is required'),
+      );
   }
 
   const query: Record<string, string> = {};
@@ -234,13 +268,21 @@ async function handle(rt: LocalRuntime, req: IncomingMessage, res: ServerRespons
       apiId: 'local',
       domainName: url.host,
       domainPrefix: 'local',
-      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: key,
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),
-      authorizer: claims ? { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } } : undefined,
+      authorizer: claims
+        ? { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } }
+        : undefined,
     },
   } as unknown as HttpEvent;
 

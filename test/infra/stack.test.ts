@@ -226,6 +226,7 @@ describe('daily sweep schedule', () => {
         Arn: { 'Fn::GetAtt': [fnId('sweep'), 'Arn'] },
         RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 3 }),
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SweepScheduleDlq'), 'Arn'] } },
+        Input: JSON.stringify({ at: '<aws.scheduler.scheduled-time>' }),
       }),
     });
   });
@@ -429,7 +430,7 @@ describe('least privilege', () => {
     expect(resourceOf('receipt', 's3:DeleteObject')).toEqual(objectArn('submissions/'));
   });
 
-  it('only chase, receipt and sweep may send to the notify queue', () => {
+  it('only the functions that queue notices (chase, receipt, sweep, uploads, sender re-queueing) may send to the notify queue', () => {
     for (const name of names) {
       const sends = actions(name).includes('sqs:SendMessage');
       expect(sends, name).toBe(Boolean((functionSpecs[name] as FunctionSpec).sendsToNotifyQueue));
