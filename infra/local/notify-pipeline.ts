@@ -9,15 +9,15 @@
 //   clock (so with /dev/clock at 21:00 an SMS waits until the clock passes 08:00);
 //   postpone(…, 'retry') and DelaySeconds are real-time waits, scaled down (× RETRY_SCALE, at
 //   most MAX_RETRY_MS) so tests stay fast. Messages are processed as soon as they are queued,
-//   so the receipt emails of the uploads pipeline go out on their own.
+//   so the receipt emails of the uploads pipeline go out on their own. The queue mechanics are
+//   ./local-queue.ts (shared with the uploads pipeline); the clock-based hold is here.
 // - POST /dev/sweep { at? } runs the sweep handler with a scheduler-shaped event, then drains
 //   the queue and answers the SPEC's summary with the sends counted during the drain.
 // - GET /dev/outbox reads the SES stand-in's /store and the SMS stand-in's /__messages.
 // - A timer sweeps daily at 09:00 Asia/Shanghai (real time) while the runtime runs.
-import { randomUUID } from 'node:crypto';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESClient } from '@aws-sdk/client-ses';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { handler as sender } from '../../functions/sender/handler';
 import { handler as sweepHandler } from '../../functions/sweep/handler';
@@ -27,17 +27,17 @@ import type { Clock, Mailer, MessageQueue, OutgoingMessage, SmsSender } from '..
 import type { SweepSummary } from '../../shared/app/sweep';
 import { startOfDay, shanghaiDate, addDays } from '../../shared/domain/dates';
 import { errorBody } from '../../shared/http/router';
+import { type QueuedMessage, startLocalQueue } from './local-queue';
 import type { LocalRuntime } from './server';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './standins';
 
-export const MAX_RECEIVES = 5;
-export const BATCH_SIZE = 10;
+export { BATCH_SIZE, MAX_RECEIVES } from './local-queue';
 const RETRY_SCALE = 0.005; // 10 s of SQS back-off → 50 ms here
 const MAX_RETRY_MS = 1000;
 const HOLD_CHECK_MS = 250;
-const QUEUE_ARN = `arn:aws:sqs:${LOCAL_REGION}:000000000000:baosong-notify`;
 
-type Msg = { messageId: string; body: string; receives: number; sentAt: number };
+type Msg = QueuedMessage;
+type Postponed = { seconds: number; reason: 'held' | 'retry' };
 
 export type NotifyQueue = MessageQueue & {
   /** Releases held messages whose time has come (runtime clock), then waits until nothing is ready, waiting or in flight. */
@@ -53,135 +53,51 @@ export function startNotifyQueue(
   consume: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>,
   clock: Clock,
 ): NotifyQueue {
-  const ready: Msg[] = [];
   const held: NotifyQueue['held'] = [];
-  const deadLetters: Msg[] = [];
-  const postponed = new Map<string, { seconds: number; reason: 'held' | 'retry' }>();
-  const timers = new Set<NodeJS.Timeout>();
-  let inFlight = 0;
-  let waiting = 0;
-  let closed = false;
-  let idleWaiters: Array<() => void> = [];
-
-  const checkIdle = () => {
-    if (ready.length || inFlight || waiting) return;
-    const w = idleWaiters;
-    idleWaiters = [];
-    for (const f of w) f();
-  };
-  const later = (ms: number, f: () => void) => {
-    waiting++;
-    const t = setTimeout(() => {
-      timers.delete(t);
-      waiting--;
-      f();
-      pump();
-    }, ms);
-    timers.add(t);
-  };
+  const queue = startLocalQueue<Postponed>({
+    name: 'notify',
+    consume,
+    retry(m, p) {
+      if (p?.reason === 'held') {
+        held.push({ msg: m, until: clock.now().getTime() + p.seconds * 1000 });
+        return 'taken';
+      }
+      const ms = p ? p.seconds * 1000 * RETRY_SCALE : 50 * m.receives;
+      return { delayMs: Math.min(MAX_RETRY_MS, ms) };
+    },
+  });
+  /** Puts the held messages whose instant has passed on the runtime clock back in line. */
   const release = () => {
     const now = clock.now().getTime();
+    const due: Msg[] = [];
     for (let i = held.length - 1; i >= 0; i--) {
-      if (held[i]!.until <= now) ready.push(held.splice(i, 1)[0]!.msg);
+      if (held[i]!.until <= now) due.push(held.splice(i, 1)[0]!.msg);
     }
+    queue.requeue(due);
   };
-  const failed = (m: Msg) => {
-    const p = postponed.get(m.messageId);
-    postponed.delete(m.messageId);
-    if (m.receives >= MAX_RECEIVES) {
-      deadLetters.push(m);
-      console.error(`notify queue: message ${m.messageId} dead-lettered after ${m.receives} receives`);
-    } else if (p?.reason === 'held') {
-      held.push({ msg: m, until: clock.now().getTime() + p.seconds * 1000 });
-    } else {
-      const ms = p ? p.seconds * 1000 * RETRY_SCALE : 50 * m.receives;
-      later(Math.min(MAX_RETRY_MS, ms), () => ready.push(m));
-    }
-  };
-  const pump = () => {
-    if (closed) return;
-    if (inFlight > 0 || ready.length === 0) return checkIdle();
-    const batch = ready.splice(0, BATCH_SIZE);
-    for (const m of batch) m.receives++;
-    inFlight++;
-    consume({ Records: batch.map(sqsRecord) })
-      .then((r) => {
-        const ids = new Set((r?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-        for (const m of batch) if (ids.has(m.messageId)) failed(m);
-      })
-      .catch((err) => {
-        console.error('notify queue: batch failed', err instanceof Error ? err.message : err);
-        for (const m of batch) failed(m);
-      })
-      .finally(() => {
-        inFlight--;
-        pump();
-      });
-  };
-  const tick = setInterval(() => {
-    const before = held.length;
-    release();
-    if (held.length !== before) pump();
-  }, HOLD_CHECK_MS);
+  const tick = setInterval(release, HOLD_CHECK_MS);
   tick.unref();
 
   return {
     held,
-    deadLetters,
+    deadLetters: queue.deadLetters,
     async enqueue(messages: OutgoingMessage[], opts: { delaySeconds?: number } = {}) {
-      if (closed) throw new Error('the notify queue is closed');
-      const msgs = messages.map((m) => ({
-        messageId: randomUUID(),
-        body: JSON.stringify(m),
-        receives: 0,
-        sentAt: Date.now(),
-      }));
-      const delay = Math.min(MAX_RETRY_MS, (opts.delaySeconds ?? 0) * 1000 * RETRY_SCALE);
-      if (delay > 0) later(delay, () => ready.push(...msgs));
-      else ready.push(...msgs);
-      setImmediate(pump);
+      if (queue.closed) throw new Error('the notify queue is closed');
+      const delayMs = Math.min(MAX_RETRY_MS, (opts.delaySeconds ?? 0) * 1000 * RETRY_SCALE);
+      const bodies = messages.map((m) => JSON.stringify(m));
+      queue.send(bodies, { delayMs });
     },
     async postpone(received, seconds, reason) {
-      postponed.set(received.receiptHandle, { seconds, reason });
+      queue.postpone(received.receiptHandle, { seconds, reason });
     },
-    drain: () =>
-      new Promise<void>((resolve) => {
-        release();
-        idleWaiters.push(resolve);
-        setImmediate(() => {
-          pump();
-          checkIdle();
-        });
-      }),
-    async close() {
-      closed = true;
+    drain: () => {
+      release();
+      return queue.idle();
+    },
+    close() {
       clearInterval(tick);
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      waiting = 0;
-      ready.length = 0;
-      while (inFlight > 0) await new Promise((r) => setTimeout(r, 20));
-      checkIdle();
+      return queue.close();
     },
-  };
-}
-
-function sqsRecord(m: Msg): SQSRecord {
-  return {
-    messageId: m.messageId,
-    receiptHandle: m.messageId,
-    body: m.body,
-    attributes: {
-      ApproximateReceiveCount: String(m.receives),
-      SentTimestamp: String(m.sentAt),
-      SenderId: 'local',
-      ApproximateFirstReceiveTimestamp: String(m.sentAt),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: QUEUE_ARN,
-    awsRegion: LOCAL_REGION,
   };
 }
 
