@@ -31,7 +31,11 @@ export function shortDateZh(d: IsoDate, brackets = true): string {
   return `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日${brackets ? `（${w}）` : w}`;
 }
 
-const report = (r: SlotRef) => `${periodLabel(r.period)}${r.obligationName}`;
+/** '2026年度集体学法记录', but '2026年年度工作总结' rather than '2026年度年度工作总结'. */
+const report = (r: SlotRef) =>
+  r.period.length === 4 && r.obligationName.startsWith('年度')
+    ? `${r.period}年${r.obligationName}`
+    : `${periodLabel(r.period)}${r.obligationName}`;
 
 function signed(lines: string[], date?: IsoDate): string {
   return [...lines, '', OFFICE_NAME, ...(date ? [formatDateZh(date, false)] : [])].join('\n');

@@ -183,7 +183,7 @@ describe('a year of sweeps (2026) for a unit that never submits', () => {
     const on = (day: string) => sent.find((s) => digestMail(s) && s.day === day)?.text ?? '';
     expect(on('2026-07-07')).toMatch(/今日新增逾期[\s\S]*甲镇：2026年度半年工作进展情况/);
     expect(on('2026-07-09')).toMatch(/已升级督办[\s\S]*甲镇：2026年度半年工作进展情况/);
-    expect(on('2026-04-23')).toMatch(/已升级督办[\s\S]*甲镇：2026年度年度依法行政工作计划/);
+    expect(on('2026-04-23')).toMatch(/已升级督办[\s\S]*甲镇：2026年年度依法行政工作计划/);
     // Nothing owing past its deadline between the annual plan's cut-off and the half-year report.
     expect(digestDays.filter((d) => d > '2026-05-20' && d < '2026-07-07')).toEqual([]);
     // No unit-level message ever goes to the office.

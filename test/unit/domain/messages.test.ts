@@ -183,3 +183,17 @@ describe('notice templates', () => {
     }
   });
 });
+
+describe('report names', () => {
+  it('never doubles 年度 when the report’s own name starts with it', async () => {
+    const { chaseMessage } = await import('../../../shared/domain/messages');
+    const m = chaseMessage({
+      unitName: '北山镇',
+      obligationName: '年度工作总结',
+      period: '2026',
+      effectiveDeadline: '2026-12-07',
+    } as Parameters<typeof chaseMessage>[0]);
+    expect(m.subject + m.text + m.sms).not.toContain('年度年度');
+    expect(m.text).toContain('2026年年度工作总结');
+  });
+});
