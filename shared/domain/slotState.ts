@@ -48,7 +48,10 @@ function transition(cal: Calendar, ob: Obligation, slot: Slot, ev: SlotEvent): S
       }
       if (slot.latestSubmissionId === ev.submissionId)
         throw conflict(`submission ${ev.submissionId} already recorded`);
-      const base = { ...slot, latestSubmissionId: ev.submissionId };
+      // Events may arrive out of order: the latest version is the newest id (ULIDs sort by
+      // creation time), and the first version's timing is the earliest receipt.
+      const newer = !slot.latestSubmissionId || ev.submissionId > slot.latestSubmissionId;
+      const base = { ...slot, latestSubmissionId: newer ? ev.submissionId : slot.latestSubmissionId };
       if (slot.state === 'returned') return { ...base, state: 'submitted' };
       if (slot.kind === 'quota') {
         const count = (slot.count ?? 0) + 1;
@@ -62,7 +65,12 @@ function transition(cal: Calendar, ob: Obligation, slot: Slot, ev: SlotEvent): S
           ...timing(cal, slot.effectiveDeadline, ev.at),
         };
       }
-      if (slot.state === 'submitted') return base;
+      if (slot.state === 'submitted') {
+        const at = ev.at.toISOString();
+        if (slot.submittedAt && at < slot.submittedAt)
+          return { ...base, submittedAt: at, ...timing(cal, slot.effectiveDeadline, ev.at) };
+        return base;
+      }
       return {
         ...base,
         state: 'submitted',

@@ -12,7 +12,7 @@ const inState = (state: SlotState): Slot => ({
   ...base(),
   state,
   ...(state === 'submitted' || state === 'returned' || state === 'accepted'
-    ? { submittedAt: at('2026-07-01').toISOString(), onTime: true, lateDays: 0, latestSubmissionId: 'sub-0' }
+    ? { submittedAt: at('2026-07-01').toISOString(), onTime: true, lateDays: 0, latestSubmissionId: '0-sub' }
     : {}),
   ...(state === 'returned' ? { resubmitBy: '2026-07-15' } : {}),
 });
@@ -326,5 +326,41 @@ describe('isOwing and isOpenForUpload', () => {
     // returned: the cut-off also runs from resubmitBy (07-15 + 30 = 08-14)
     expect(isOpenForUpload(inState('returned'), at('2026-08-14', '12:00:00'), cal, halfYear)).toBe(true);
     expect(isOpenForUpload(inState('returned'), at('2026-08-15', '00:00:00'), cal, halfYear)).toBe(false);
+  });
+});
+
+describe('versions arriving out of order', () => {
+  it('keeps the newest id as latest and the earliest receipt as the first version’s timing', async () => {
+    const { makeCalendar } = await import('../../../shared/domain/calendar');
+    const { newSlot } = await import('../../../shared/domain/due');
+    const { defaultObligations } = await import('../../../shared/domain/defaults');
+    const { applySlotEvent: apply } = await import('../../../shared/domain/slotState');
+    const cal = makeCalendar();
+    const ob = defaultObligations.find((o) => o.obligationId === 'annual-plan')!;
+    const unit = {
+      unitId: 'town-a',
+      name: '甲镇',
+      kind: 'town' as const,
+      tags: [],
+      active: true,
+      contacts: [],
+    };
+    const open = newSlot(cal, ob, unit, '2026');
+    const older = {
+      type: 'received' as const,
+      at: new Date('2026-04-17T10:00:00+08:00'),
+      submissionId: '01A',
+    };
+    const newer = {
+      type: 'received' as const,
+      at: new Date('2026-04-23T10:00:00+08:00'),
+      submissionId: '01B',
+    };
+    const inOrder = apply(cal, ob, apply(cal, ob, open, older), newer);
+    const reversed = apply(cal, ob, apply(cal, ob, open, newer), older);
+    for (const s of [inOrder, reversed]) {
+      expect(s).toMatchObject({ state: 'submitted', latestSubmissionId: '01B', onTime: true, lateDays: 0 });
+      expect(s.submittedAt).toBe(older.at.toISOString());
+    }
   });
 });
