@@ -92,12 +92,13 @@ export class S3ObjectStore implements ObjectStore {
     return { url: r.url, fields: r.fields, expiresAt: new Date(policy.expiration).toISOString() };
   }
 
-  presignGet(key: string, fileName: string, expiresSeconds: number): Promise<string> {
+  presignGet(key: string, fileName: string, expiresSeconds: number, versionId?: string): Promise<string> {
     return getSignedUrl(
       this.client,
       new GetObjectCommand({
         Bucket: this.bucket,
         Key: key,
+        VersionId: versionId,
         ResponseContentDisposition: contentDisposition(fileName),
       }),
       { expiresIn: expiresSeconds },
@@ -107,33 +108,40 @@ export class S3ObjectStore implements ObjectStore {
   async head(key: string, bytes: number) {
     let size: number;
     let lastModified: Date;
+    let versionId: string | undefined;
     try {
       const h = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       size = h.ContentLength ?? 0;
       lastModified = h.LastModified ?? new Date();
+      // The bucket is versioned: every later read pins this version, so the SHA-256 in the
+      // receipt is the hash of the file the office downloads, even if the key is posted again.
+      versionId = h.VersionId && h.VersionId !== 'null' ? h.VersionId : undefined;
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
     }
-    if (size === 0 || bytes <= 0) return { size, lastModified, leading: new Uint8Array() };
+    if (size === 0 || bytes <= 0) return { size, lastModified, versionId, leading: new Uint8Array() };
     try {
       const g = await this.client.send(
         new GetObjectCommand({
           Bucket: this.bucket,
           Key: key,
+          VersionId: versionId,
           Range: `bytes=0-${Math.min(bytes, size) - 1}`,
         }),
       );
       const all = g.Body ? await g.Body.transformToByteArray() : new Uint8Array();
-      return { size, lastModified, leading: all.subarray(0, bytes) };
+      return { size, lastModified, versionId, leading: all.subarray(0, bytes) };
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
     }
   }
 
-  async sha256(key: string): Promise<string> {
-    const g = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+  async sha256(key: string, versionId?: string): Promise<string> {
+    const g = await this.client.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }),
+    );
     const hash = createHash('sha256');
     for await (const chunk of g.Body as Readable) hash.update(chunk as Buffer);
     return hash.digest('hex');

@@ -103,10 +103,14 @@ export interface ObjectStore {
     expiresSeconds: number;
     metadata: Record<string, string>;
   }): Promise<PresignedPost>;
-  presignGet(key: string, fileName: string, expiresSeconds: number): Promise<string>;
+  presignGet(key: string, fileName: string, expiresSeconds: number, versionId?: string): Promise<string>;
   /** Size, creation time, and the first `bytes` bytes; null if absent. */
-  head(key: string, bytes: number): Promise<{ size: number; lastModified: Date; leading: Uint8Array } | null>;
-  sha256(key: string): Promise<string>;
+  /** versionId: the object version read (versioned buckets), pinned by every later read. */
+  head(
+    key: string,
+    bytes: number,
+  ): Promise<{ size: number; lastModified: Date; versionId?: string; leading: Uint8Array } | null>;
+  sha256(key: string, versionId?: string): Promise<string>;
   move(fromKey: string, toKey: string): Promise<void>;
 }
 

@@ -250,7 +250,7 @@ export async function recordUpload(d: UploadDeps, ev: ObjectCreated): Promise<Re
     const check = checkContent(head.leading, declared, ob.allowedTypes);
     if (!check.ok) reason = check.reason;
   }
-  const sha256 = reason && head.size > ob.maxBytes ? null : await d.objects.sha256(key);
+  const sha256 = reason && head.size > ob.maxBytes ? null : await d.objects.sha256(key, head.versionId);
 
   for (let attempt = 0; ; attempt++) {
     const slot = await d.store.getSlot(sub.obligationId, sub.period, sub.unitId);
@@ -282,6 +282,7 @@ export async function recordUpload(d: UploadDeps, ev: ObjectCreated): Promise<Re
       state: why ? 'rejected' : 'received',
       size: head.size,
       sha256,
+      ...(head.versionId ? { versionId: head.versionId } : {}),
       receivedAt: receivedAt.toISOString(),
       onTime: why ? null : isOnTime(due, receivedAt),
       lateDays: why ? null : lateDaysOf(cal, due, receivedAt),
@@ -415,6 +416,7 @@ export async function getSubmission(
       sub.key,
       sub.fileName || sub.submissionId,
       DOWNLOAD_EXPIRY_SECONDS,
+      sub.versionId,
     ),
   };
 }

@@ -196,6 +196,8 @@ export type Submission = {
   contentType: string;
   size: number;
   sha256: string | null;
+  /** The S3 object version the receipt hashed (downloads pin it). */
+  versionId?: string;
   receivedAt: string | null;
   onTime: boolean | null;
   lateDays: number | null;
