@@ -13,6 +13,7 @@ import {
 } from '../../shared/domain/model';
 import { csvResponse, toCsv, wantsCsv } from '../../shared/http/csv';
 import { def } from '../../shared/http/router';
+import { pageAfter } from '../../shared/app/paging';
 import { pageQuery } from './routes';
 
 export const STATE_ZH: Record<SlotState, string> = {
@@ -76,7 +77,13 @@ export const officeRoutes = {
 
   'GET /v1/overdue': def({
     summary: 'Every slot overdue now, oldest deadline first',
-    run: async () => overdue(deps().store, now()),
+    query: pageQuery,
+    run: async ({ query }) =>
+      pageAfter(
+        (await overdue(deps().store, now())).items,
+        (s) => `${s.effectiveDeadline}#${s.obligationId}#${s.period}#${s.unitId}`,
+        query,
+      ),
   }),
 
   'POST /v1/slots/{obligationId}/{period}/{unitId}/extension': def({
@@ -95,11 +102,16 @@ export const officeRoutes = {
 
   'GET /v1/assessment': def({
     summary: 'Annual assessment scores of every unit, ranked (CSV with format=csv)',
-    query: z.object({ year: yearSchema.optional(), format }),
+    query: pageQuery.extend({ year: yearSchema.optional(), format }),
     run: async ({ query, headers }) => {
       const at = now();
       const a = await assessment(deps().store, query.year ?? Number(shanghaiDate(at).slice(0, 4)), at);
-      if (!wantsCsv(query.format, headers)) return a;
+      if (!wantsCsv(query.format, headers))
+        return {
+          year: a.year,
+          asOf: a.asOf,
+          ...pageAfter(a.items, (r) => `${String(r.rank).padStart(6, '0')}#${r.unitId}`, query),
+        };
       const header = ['排名', '单位编号', '单位名称', '得分', '按时', '逾期', '缺报', '免报'];
       const rows = a.items.map((r) => [
         r.rank,

@@ -6,8 +6,10 @@ import { pageAfter } from '../../shared/app/paging';
 import { unitSlots } from '../../shared/app/slots';
 import { deps } from '../../shared/adapters/container';
 import { shanghaiDate } from '../../shared/domain/dates';
+import { invalid } from '../../shared/domain/errors';
 import {
   calendarBodySchema,
+  type ObligationBody,
   obligationBodySchema,
   obligationIdSchema,
   settingsSchema,
@@ -24,6 +26,23 @@ export const pageQuery = z.object({
 
 const who = (p: Parameters<typeof assertOwnUnit>[0]) => p!;
 const now = () => deps().clock.now();
+
+/** A body may repeat the id of its path (clients often send the whole object back); if it does, it must match. */
+function samePathId<T extends object, F extends string>(body: T, field: F, expected: string): Omit<T, F> {
+  const value = (body as Record<string, unknown>)[field];
+  if (value !== undefined && value !== expected) throw invalid(field, `must match the path (${expected})`);
+  const { [field]: _drop, ...rest } = body as Record<string, unknown>;
+  return rest as Omit<T, F>;
+}
+const obligationBody = z.discriminatedUnion(
+  'kind',
+  obligationBodySchema.options.map((o) =>
+    o.extend({ obligationId: obligationIdSchema.optional() }),
+  ) as unknown as [
+    (typeof obligationBodySchema.options)[number],
+    ...(typeof obligationBodySchema.options)[number][],
+  ],
+);
 
 const created = (isNew: boolean, body: unknown) =>
   new HttpResponse(isNew ? 201 : 200, JSON.stringify(body), {
@@ -54,9 +73,10 @@ export const apiRoutes = {
   'PUT /v1/units/{unitId}': def({
     summary: 'Create or replace a unit; opens its slots for the current year',
     params: z.object({ unitId: unitIdSchema }),
-    body: unitBodySchema,
+    body: unitBodySchema.extend({ unitId: unitIdSchema.optional() }),
     run: async ({ params, body, principal }) => {
-      const r = await putUnit(deps().store, who(principal), { unitId: params.unitId, ...body }, now());
+      const unit = { ...samePathId(body, 'unitId', params.unitId), unitId: params.unitId };
+      const r = await putUnit(deps().store, who(principal), unit, now());
       return created(r.created, r.unit);
     },
   }),
@@ -64,29 +84,33 @@ export const apiRoutes = {
   'GET /v1/units/{unitId}/slots': def({
     summary: 'A unit’s slots of a year, with their submissions',
     params: z.object({ unitId: unitIdSchema }),
-    query: z.object({ year: yearSchema.optional() }),
+    query: pageQuery.extend({ year: yearSchema.optional() }),
     run: async ({ params, query, principal }) => {
       assertOwnUnit(principal, params.unitId);
       const at = now();
-      return unitSlots(deps().store, params.unitId, query.year ?? Number(shanghaiDate(at).slice(0, 4)), at);
+      const { items } = await unitSlots(
+        deps().store,
+        params.unitId,
+        query.year ?? Number(shanghaiDate(at).slice(0, 4)),
+        at,
+      );
+      return pageAfter(items, (s) => `${s.effectiveDeadline}#${s.obligationId}#${s.period}`, query);
     },
   }),
 
   'GET /v1/obligations': def({
     summary: 'The obligations (报送事项)',
-    run: async () => ({
-      items: (await deps().store.listObligations()).sort((a, b) =>
-        a.obligationId.localeCompare(b.obligationId),
-      ),
-    }),
+    query: pageQuery,
+    run: async ({ query }) => pageAfter(await deps().store.listObligations(), (o) => o.obligationId, query),
   }),
 
   'PUT /v1/obligations/{obligationId}': def({
     summary: 'Create or replace an obligation; opens its slots for the current year',
     params: z.object({ obligationId: obligationIdSchema }),
-    body: obligationBodySchema,
+    body: obligationBody,
     run: async ({ params, body, principal }) => {
-      const r = await putObligation(deps().store, who(principal), params.obligationId, body, now());
+      const ob = samePathId(body, 'obligationId', params.obligationId) as ObligationBody;
+      const r = await putObligation(deps().store, who(principal), params.obligationId, ob, now());
       return created(r.created, r.obligation);
     },
   }),

@@ -231,7 +231,8 @@ async function handle(rt: LocalRuntime, req: IncomingMessage, res: ServerRespons
 
   const m = matchRoute(method, url.pathname);
   if (!m) return send(res, 404, errorBody('not_found', 'no such route'));
-  if (m === 'method') return send(res, 405, errorBody('not_found', 'no such route for this method'));
+  // As API Gateway: a path served for another method is simply not a route.
+  if (m === 'method') return send(res, 404, errorBody('not_found', 'no such route'));
 
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;

@@ -1,13 +1,15 @@
-// Paging of lists held in memory (units, a board's rows): the cursor is the last id seen.
+// Paging of lists held in memory (units, a board's rows, overdue slots, the assessment): the
+// cursor is the sort key of the last item seen.
 import { AppError } from '../domain/errors';
 
-const ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
+/** What a key may hold: ids, dates, and the # between them. */
+const KEY = /^[A-Za-z0-9#:._-]{1,300}$/;
 
 export function pageAfter<T>(items: T[], key: (t: T) => string, page: { limit?: number; cursor?: string }) {
   let after = '';
   if (page.cursor !== undefined) {
     after = Buffer.from(page.cursor, 'base64url').toString('utf8');
-    if (!ID.test(after) || Buffer.from(after).toString('base64url') !== page.cursor)
+    if (!KEY.test(after) || Buffer.from(after).toString('base64url') !== page.cursor)
       throw new AppError('invalid_input', 'invalid cursor', [
         { field: 'cursor', message: 'not a cursor this API issued' },
       ]);

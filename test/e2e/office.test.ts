@@ -33,6 +33,19 @@ async function post(path: string, body: unknown) {
   };
 }
 
+/** Every overdue slot, following nextCursor (pages of at most 1,000). */
+async function allOverdue(): Promise<unknown[]> {
+  const out: unknown[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = JSON.parse((await get(`/v1/overdue${cursor ? `?cursor=${cursor}` : ''}`)).text);
+    expect(page.items.length).toBeLessThanOrEqual(1000);
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
 /** Parses RFC 4180 CSV (quotes, CRLF). */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
@@ -190,7 +203,7 @@ describe('the status board of 2,000 units', () => {
 
 describe('overdue, extensions and waivers', () => {
   it('lists overdue slots oldest first, and an extension takes one off the list', async () => {
-    const before = JSON.parse((await get('/v1/overdue')).text).items as Array<{
+    const before = (await allOverdue()) as Array<{
       unitId: string;
       obligationId: string;
       effectiveDeadline: string;
@@ -210,7 +223,7 @@ describe('overdue, extensions and waivers', () => {
       extendedUntil: '2026-12-31',
       effectiveDeadline: '2026-12-31',
     });
-    const after = JSON.parse((await get('/v1/overdue')).text).items as typeof before;
+    const after = (await allOverdue()) as typeof before;
     expect(after.some((s) => s.unitId === target && s.obligationId === 'annual-summary')).toBe(false);
     const trail = JSON.parse((await get(`/v1/audit?unitId=${target}&year=2026`)).text);
     expect(trail.items[0]).toMatchObject({

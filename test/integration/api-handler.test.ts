@@ -215,3 +215,57 @@ describe('GET /v1/units/{unitId}/slots', () => {
     }
   });
 });
+
+describe('ids in bodies and paging', () => {
+  it('accepts a body that repeats the path’s id, and refuses one that names another', async () => {
+    const same = await call('PUT /v1/units/{unitId}', {
+      params: { unitId: 'town-c' },
+      body: { unitId: 'town-c', name: '丙镇', kind: 'town' },
+    });
+    expect(same.status).toBe(201);
+    expect(same.body).toMatchObject({ unitId: 'town-c', name: '丙镇', tags: [], active: true, contacts: [] });
+    const other = await call('PUT /v1/units/{unitId}', {
+      params: { unitId: 'town-c' },
+      body: { unitId: 'town-d', name: '丁镇', kind: 'town' },
+    });
+    expect(other.status).toBe(400);
+    expect(other.body.error.details).toEqual([
+      { field: 'unitId', message: expect.stringContaining('town-c') },
+    ]);
+    const ob = defaultObligations.find((o) => o.obligationId === 'annual-plan')!;
+    const put = await call('PUT /v1/obligations/{obligationId}', {
+      params: { obligationId: 'annual-plan' },
+      body: ob,
+    });
+    expect(put.status).toBe(200);
+    const wrong = await call('PUT /v1/obligations/{obligationId}', {
+      params: { obligationId: 'other-plan' },
+      body: ob,
+    });
+    expect(wrong.status).toBe(400);
+  });
+
+  it('pages lists with limit and cursor, every item once', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const r = await call('GET /v1/obligations', { query: { limit: '2', ...(cursor ? { cursor } : {}) } });
+      expect(r.status).toBe(200);
+      expect(r.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...r.body.items.map((o: { obligationId: string }) => o.obligationId));
+      cursor = r.body.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(defaultObligations.map((o) => o.obligationId).sort());
+    const slots = await call('GET /v1/units/{unitId}/slots', {
+      params: { unitId: 'town-a' },
+      query: { year: '2026', limit: '3' },
+    });
+    expect(slots.body.items.length).toBe(3);
+    expect(typeof slots.body.nextCursor).toBe('string');
+    const bad = await call('GET /v1/obligations', { query: { cursor: 'not a cursor!' } });
+    expect(bad.status).toBe(400);
+  });
+});
