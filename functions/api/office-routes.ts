@@ -110,7 +110,10 @@ export const officeRoutes = {
         return {
           year: a.year,
           asOf: a.asOf,
-          ...pageAfter(a.items, (r) => `${String(r.rank).padStart(6, '0')}#${r.unitId}`, query),
+          ...pageAfter(a.items, (r) => `${String(r.rank).padStart(6, '0')}#${r.unitId}`, {
+            ...query,
+            limit: query.limit ?? 5000,
+          }),
         };
       const header = ['排名', '单位编号', '单位名称', '得分', '按时', '逾期', '缺报', '免报'];
       const rows = a.items.map((r) => [
