@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { LOCAL_REGION } from './standins';
+import { redact } from '../../shared/http/logger';
 
 export const MAX_RECEIVES = 5;
 export const BATCH_SIZE = 10;
@@ -116,7 +117,10 @@ export function startLocalQueue<Note = never>(opts: LocalQueueOptions<Note>): Lo
         for (const m of batch) if (ids.has(m.messageId)) failed(m);
       })
       .catch((err) => {
-        console.error(`${name} queue: batch failed`, err instanceof Error ? err.message : err);
+        console.error(
+          `${name} queue: batch failed`,
+          redact(err instanceof Error ? err.message : String(err)),
+        );
         for (const m of batch) failed(m);
       })
       .finally(() => {

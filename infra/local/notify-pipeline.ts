@@ -30,6 +30,7 @@ import { errorBody } from '../../shared/http/router';
 import { type QueuedMessage, startLocalQueue } from './local-queue';
 import type { LocalRuntime } from './server';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './standins';
+import { redact } from '../../shared/http/logger';
 
 export { BATCH_SIZE, MAX_RECEIVES } from './local-queue';
 const RETRY_SCALE = 0.005; // 10 s of SQS back-off → 50 ms here
@@ -236,7 +237,9 @@ export async function notifyPipelinePlugin(rt: LocalRuntime): Promise<void> {
             `daily sweep ${s.at}: ${s.reminders} reminders, ${s.escalations} escalations, ${s.digests} digest`,
           ),
         )
-        .catch((err) => console.error('daily sweep failed', err instanceof Error ? err.message : err))
+        .catch((err) =>
+          console.error('daily sweep failed', redact(err instanceof Error ? err.message : String(err))),
+        )
         .finally(schedule);
     }, msUntilNextSweep(new Date()));
     timer.unref();

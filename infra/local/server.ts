@@ -24,6 +24,7 @@ import { type FunctionName, routeKey, routes } from '../routes';
 import { demoUnits } from './seed';
 import { type Endpoints, LOCAL_CREDENTIALS, LOCAL_REGION, type S3Event, startStandIns } from './standins';
 import { LocalTokens } from './tokens';
+import { redact } from '../../shared/http/logger';
 
 type Handler = (event: HttpEvent, context: never) => Promise<HttpResult>;
 const handlers: Record<FunctionName, Handler> = {
@@ -196,7 +197,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRuntime>
 
   server = createServer((req, res) => {
     handle(rt, req, res).catch((err) => {
-      console.error('local runtime error', err instanceof Error ? err.message : err);
+      console.error('local runtime error', redact(err instanceof Error ? err.message : String(err)));
       if (!res.headersSent) send(res, 500, { error: { code: 'internal', message: 'internal error' } });
     });
   });

@@ -48,6 +48,7 @@ import {
   type WriteOp,
 } from './ports';
 import { submissionView } from './views';
+import { logger } from '../http/logger';
 
 export type UploadDeps = { store: Store; clock: Clock; objects: ObjectStore; queue?: MessageQueue };
 
@@ -537,6 +538,9 @@ async function notifyReturned(
     const msgs = toLiaisons(unit, sub, 'returned', m);
     if (msgs.length) await d.queue.enqueue(msgs);
   } catch (err) {
-    console.error('returned notice not queued', sub.submissionId, err instanceof Error ? err.message : err);
+    logger.error('returned notice not queued', {
+      submissionId: sub.submissionId,
+      error: err instanceof Error ? err.message : String(err),
+    });
   }
 }
