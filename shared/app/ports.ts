@@ -42,6 +42,8 @@ export interface Store {
   appendAudit(events: AuditEvent[]): Promise<void>;
 
   getUnit(unitId: string): Promise<Unit | null>;
+  /** Many units by id in a few batched reads (absent ids are left out). */
+  getUnits(unitIds: string[]): Promise<Map<string, Unit>>;
   listUnits(): Promise<Unit[]>;
   getObligation(obligationId: string): Promise<Obligation | null>;
   listObligations(): Promise<Obligation[]>;

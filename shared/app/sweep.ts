@@ -70,10 +70,7 @@ export async function sweep(d: SweepDeps, at: Date): Promise<SweepSummary> {
     planSlot(cal, obById.get(slot.obligationId) ?? null, slot, today, at),
   );
   const needUnits = [...new Set(work.filter((w) => w.notices.length).map((w) => w.before.unitId))];
-  const units = new Map<string, Unit | null>();
-  await inParallel(needUnits, PARALLEL, async (id) => {
-    units.set(id, await store.getUnit(id));
-  });
+  const units: Map<string, Unit | null> = await store.getUnits(needUnits);
 
   const messages: OutgoingMessage[] = [];
   let reminders = 0;

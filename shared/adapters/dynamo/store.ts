@@ -5,6 +5,7 @@ import {
   ConditionalCheckFailedException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -236,6 +237,27 @@ export class DynamoStore implements Store {
   getUnit(unitId: string) {
     return this.get<Unit>(keys.unit(unitId));
   }
+  async getUnits(unitIds: string[]): Promise<Map<string, Unit>> {
+    const out = new Map<string, Unit>();
+    const ids = [...new Set(unitIds)];
+    for (let i = 0; i < ids.length; i += 100) {
+      let keysLeft: Item[] = ids.slice(i, i + 100).map((id) => keys.unit(id));
+      for (let attempt = 0; keysLeft.length > 0; attempt++) {
+        const r = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keysLeft } } }),
+        );
+        for (const item of r.Responses?.[this.table] ?? []) {
+          const u = strip<Unit>(item)!;
+          out.set(u.unitId, u);
+        }
+        keysLeft = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
+        if (keysLeft.length > 0)
+          await new Promise((res) => setTimeout(res, Math.min(1000, 50 * 2 ** attempt)));
+      }
+    }
+    return out;
+  }
+
   async listUnits(): Promise<Unit[]> {
     const items = await this.queryAll({
       KeyConditionExpression: 'PK = :pk',
