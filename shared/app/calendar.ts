@@ -13,9 +13,7 @@ import { auditOffice } from './audit';
 /** A calendar that knows the office's arrangements for the years around `year`. */
 export async function loadCalendar(store: Store, years: number[]): Promise<Calendar> {
   const wanted = [...new Set(years.flatMap((y) => [y - 1, y, y + 1]))];
-  const found = await Promise.all(wanted.map(async (y) => [y, await store.getCalendar(y)] as const));
-  const overrides = new Map<number, CalendarOverride>();
-  for (const [y, o] of found) if (o) overrides.set(y, o);
+  const overrides: Map<number, CalendarOverride> = await store.getCalendars(wanted);
   return makeCalendar(overrides);
 }
 

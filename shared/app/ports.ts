@@ -48,7 +48,8 @@ export interface Store {
   getObligation(obligationId: string): Promise<Obligation | null>;
   listObligations(): Promise<Obligation[]>;
   getSettings(): Promise<Settings | null>;
-  getCalendar(year: number): Promise<{ holidays: IsoDate[]; workdays: IsoDate[] } | null>;
+  /** The office-loaded arrangements of these years (years without one are left out). */
+  getCalendars(years: number[]): Promise<Map<number, { holidays: IsoDate[]; workdays: IsoDate[] }>>;
 
   getSlot(obligationId: string, period: string, unitId: string): Promise<Slot | null>;
   /** A period's board: every unit's slot of one obligation period, by unitId. */

@@ -278,9 +278,22 @@ export class DynamoStore implements Store {
   getSettings() {
     return this.get<Settings>(keys.settings());
   }
-  async getCalendar(year: number) {
-    const c = await this.get<{ holidays: IsoDate[]; workdays: IsoDate[] }>(keys.calendar(year));
-    return c ? { holidays: c.holidays, workdays: c.workdays } : null;
+  /** The office-loaded arrangements of these years, in one BatchGetItem. */
+  async getCalendars(years: number[]) {
+    const out = new Map<number, { holidays: IsoDate[]; workdays: IsoDate[] }>();
+    let keysLeft: Item[] = [...new Set(years)].map((y) => keys.calendar(y));
+    for (let attempt = 0; keysLeft.length > 0; attempt++) {
+      const r = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keysLeft } } }),
+      );
+      for (const item of r.Responses?.[this.table] ?? []) {
+        const c = strip<{ year: number; holidays: IsoDate[]; workdays: IsoDate[] }>(item)!;
+        out.set(c.year, { holidays: c.holidays, workdays: c.workdays });
+      }
+      keysLeft = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
+      if (keysLeft.length > 0) await new Promise((res) => setTimeout(res, Math.min(1000, 50 * 2 ** attempt)));
+    }
+    return out;
   }
 
   getSlot(obligationId: string, period: string, unitId: string) {
