@@ -238,18 +238,20 @@ export class DynamoStore implements Store {
     return this.get<Unit>(keys.unit(unitId));
   }
   async getUnits(unitIds: string[]): Promise<Map<string, Unit>> {
-    const out = new Map<string, Unit>();
-    const ids = [...new Set(unitIds)];
-    for (let i = 0; i < ids.length; i += 100) {
-      let keysLeft: Item[] = ids.slice(i, i + 100).map((id) => keys.unit(id));
+    const items = await this.batchGet([...new Set(unitIds)].map((id) => keys.unit(id)));
+    return new Map(items.map((i) => strip<Unit>(i)!).map((u) => [u.unitId, u]));
+  }
+
+  /** BatchGetItem in chunks of 100, retrying unprocessed keys with back-off. */
+  private async batchGet(all: Item[]): Promise<Item[]> {
+    const out: Item[] = [];
+    for (let i = 0; i < all.length; i += 100) {
+      let keysLeft = all.slice(i, i + 100);
       for (let attempt = 0; keysLeft.length > 0; attempt++) {
         const r = await this.doc.send(
           new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keysLeft } } }),
         );
-        for (const item of r.Responses?.[this.table] ?? []) {
-          const u = strip<Unit>(item)!;
-          out.set(u.unitId, u);
-        }
+        out.push(...(r.Responses?.[this.table] ?? []));
         keysLeft = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
         if (keysLeft.length > 0)
           await new Promise((res) => setTimeout(res, Math.min(1000, 50 * 2 ** attempt)));
@@ -280,19 +282,10 @@ export class DynamoStore implements Store {
   }
   /** The office-loaded arrangements of these years, in one BatchGetItem. */
   async getCalendars(years: number[]) {
+    const items = await this.batchGet([...new Set(years)].map((y) => keys.calendar(y)));
     const out = new Map<number, { holidays: IsoDate[]; workdays: IsoDate[] }>();
-    let keysLeft: Item[] = [...new Set(years)].map((y) => keys.calendar(y));
-    for (let attempt = 0; keysLeft.length > 0; attempt++) {
-      const r = await this.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keysLeft } } }),
-      );
-      for (const item of r.Responses?.[this.table] ?? []) {
-        const c = strip<{ year: number; holidays: IsoDate[]; workdays: IsoDate[] }>(item)!;
-        out.set(c.year, { holidays: c.holidays, workdays: c.workdays });
-      }
-      keysLeft = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
-      if (keysLeft.length > 0) await new Promise((res) => setTimeout(res, Math.min(1000, 50 * 2 ** attempt)));
-    }
+    for (const c of items.map((i) => strip<{ year: number; holidays: IsoDate[]; workdays: IsoDate[] }>(i)!))
+      out.set(c.year, { holidays: c.holidays, workdays: c.workdays });
     return out;
   }
 
