@@ -71,6 +71,18 @@ export function decodeCursor(cursor: string | undefined): Item | undefined {
   ]);
 }
 
+/** A put that requires a new item (`expected` undefined) or `attr` still equal to `expected`. */
+const guarded = (TableName: string, Item: Item, attr: string, expected: unknown): Put =>
+  expected === undefined
+    ? { TableName, Item, ConditionExpression: 'attribute_not_exists(PK)' }
+    : {
+        TableName,
+        Item,
+        ConditionExpression: '#a = :a',
+        ExpressionAttributeNames: { '#a': attr },
+        ExpressionAttributeValues: { ':a': expected },
+      };
+
 const yearOfIso = (iso: string) => Number(iso.slice(0, 4));
 const AUDIT_TTL_SECONDS = undefined; // the audit trail is kept; TTL is used only for stale notifications
 
@@ -124,15 +136,7 @@ export class DynamoStore implements Store {
           ...(s.state === 'overdue' || s.state === 'open' ? keys.overdue(id, s.effectiveDeadline) : {}),
           _type: 'slot',
         };
-        return op.ifVersion === 0
-          ? { TableName, Item, ConditionExpression: 'attribute_not_exists(PK)' }
-          : {
-              TableName,
-              Item,
-              ConditionExpression: '#v = :v',
-              ExpressionAttributeNames: { '#v': 'version' },
-              ExpressionAttributeValues: { ':v': op.ifVersion },
-            };
+        return guarded(TableName, Item, 'version', op.ifVersion === 0 ? undefined : op.ifVersion);
       }
       case 'putSubmission': {
         const s = op.submission;
@@ -142,15 +146,7 @@ export class DynamoStore implements Store {
           ...keys.submissionGsi1(s.unitId, s.obligationId, s.period, s.createdAt),
           _type: 'submission',
         };
-        return op.ifState === undefined
-          ? { TableName, Item, ConditionExpression: 'attribute_not_exists(PK)' }
-          : {
-              TableName,
-              Item,
-              ConditionExpression: '#s = :s',
-              ExpressionAttributeNames: { '#s': 'state' },
-              ExpressionAttributeValues: { ':s': op.ifState },
-            };
+        return guarded(TableName, Item, 'state', op.ifState);
       }
       case 'audit': {
         const e = op.event;
