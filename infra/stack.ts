@@ -52,6 +52,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { GSIS, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/adapters/dynamo/table';
+import { QUARANTINE_PREFIX, SUBMISSIONS_PREFIX } from '../shared/app/submissions';
 import { ENV, type FunctionSpec, functionSpecs, type LambdaName, SENDER_CONCURRENCY } from './functions';
 import { acknowledge } from './nag';
 import { type Access, type FunctionName, routes } from './routes';
@@ -75,10 +76,9 @@ export const lambdaBundling = {
 /** Absolute path of the project root (entries and the lock file are resolved from it). */
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** Where uploads land; the receipt function is triggered for this prefix only. */
-export const SUBMISSIONS_PREFIX = 'submissions/';
-/** Where the receipt function moves objects whose key matches no submission. */
-export const QUARANTINE_PREFIX = 'quarantine/';
+// Where uploads land (the receipt function is triggered for this prefix only) and where objects
+// whose key matches no submission are moved: the same constants the use cases use.
+export { QUARANTINE_PREFIX, SUBMISSIONS_PREFIX };
 
 /**
  * Bucket access is scoped by key prefix, per function and per verb (functionSpecs says which verbs):

@@ -6,7 +6,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { need } from '../../shared/adapters/container';
-import { decodeS3Key, recordUpload } from '../../shared/app/uploads';
+import { decodeS3Key, recordUpload } from '../../shared/app/receipt';
 import { logger } from '../../shared/http/logger';
 
 const s3Record = z.object({

@@ -1,13 +1,8 @@
 // The `uploads` function's routes: presigned uploads, a submission, the office's review.
 import * as z from 'zod';
 import { deps, need } from '../../shared/adapters/container';
-import {
-  getSubmission,
-  requestUpload,
-  review,
-  reviewSchema,
-  uploadRequestSchema,
-} from '../../shared/app/uploads';
+import { review, reviewSchema } from '../../shared/app/review';
+import { getSubmission, requestUpload, uploadRequestSchema } from '../../shared/app/uploads';
 import { def } from '../../shared/http/router';
 
 const uploadDeps = () => ({

@@ -15,7 +15,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handler as receipt } from '../../functions/receipt/handler';
 import { makeS3Client, S3ObjectStore } from '../../shared/adapters/s3';
-import { SUBMISSIONS_PREFIX } from '../../shared/app/uploads';
+import { SUBMISSIONS_PREFIX } from '../../shared/app/submissions';
 import { type QueuedMessage, startLocalQueue } from './local-queue';
 import { BUCKET, type LocalRuntime } from './server';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type S3Event } from './standins';

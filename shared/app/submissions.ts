@@ -1,0 +1,118 @@
+// What the submission use cases share: their dependencies, object keys, limits, and the
+// notices (receipt, rejection, 退回修改) they queue for a unit's liaisons.
+import { type Message, receiptMessage, receiptNumber, rejectionMessage } from '../domain/messages';
+import {
+  type Obligation,
+  obligationIdSchema,
+  periodSchema,
+  type Slot,
+  type Submission,
+  type Unit,
+  unitIdSchema,
+} from '../domain/model';
+import type { Clock, MessageQueue, ObjectStore, OutgoingMessage, Store } from './ports';
+
+export type UploadDeps = { store: Store; clock: Clock; objects: ObjectStore; queue?: MessageQueue };
+
+/** Uploads land under this prefix (the bucket notification is filtered on it). */
+export const SUBMISSIONS_PREFIX = 'submissions/';
+/** Objects whose key matches no submission are moved here (and expire by lifecycle). */
+export const QUARANTINE_PREFIX = 'quarantine/';
+/** A presigned POST lives at most this long (15 min). */
+export const UPLOAD_EXPIRY_SECONDS = 900;
+/** A presigned download link lives this long. */
+export const DOWNLOAD_EXPIRY_SECONDS = 300;
+/** Leading bytes read to check a file's type. */
+export const SNIFF_BYTES = 16;
+/** How often a receipt retries when the slot changed under it (a sweep, a review). */
+export const SLOT_RETRIES = 5;
+
+export const ULID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** The object key of a submission: ids only, never anything the user typed. */
+export const submissionKey = (s: Pick<Submission, 'obligationId' | 'period' | 'unitId' | 'submissionId'>) =>
+  `${SUBMISSIONS_PREFIX}${s.obligationId}/${s.period}/${s.unitId}/${s.submissionId}`;
+
+export type ParsedKey = { obligationId: string; period: string; unitId: string; submissionId: string };
+
+/** The ids in a submission key, or null when the key does not have that exact shape. */
+export function parseSubmissionKey(key: string): ParsedKey | null {
+  if (!key.startsWith(SUBMISSIONS_PREFIX)) return null;
+  const parts = key.slice(SUBMISSIONS_PREFIX.length).split('/');
+  if (parts.length !== 4) return null;
+  const [obligationId, period, unitId, submissionId] = parts as [string, string, string, string];
+  if (!obligationIdSchema.safeParse(obligationId).success) return null;
+  if (!periodSchema.safeParse(period).success) return null;
+  if (!unitIdSchema.safeParse(unitId).success) return null;
+  if (!ULID_RE.test(submissionId)) return null;
+  return { obligationId, period, unitId, submissionId };
+}
+
+// ---- POST /v1/uploads -------------------------------------------------------------------------
+
+export async function enqueueNotice(d: UploadDeps, sub: Submission, known?: { ob: Obligation; slot: Slot }) {
+  if (!d.queue) throw new Error('dependency queue is not configured');
+  const [unit, ob, slot] = await Promise.all([
+    d.store.getUnit(sub.unitId),
+    known?.ob ?? d.store.getObligation(sub.obligationId),
+    known?.slot ?? d.store.getSlot(sub.obligationId, sub.period, sub.unitId),
+  ]);
+  if (!unit || !ob) return;
+  const msgs = noticeFor(unit, ob, sub, slot);
+  if (msgs.length) await d.queue.enqueue(msgs);
+}
+
+/** One email per liaison address, with the id `<kind>:<submissionId>:email:<address>`. */
+export function toLiaisons(unit: Unit, sub: Submission, kind: string, m: Message): OutgoingMessage[] {
+  const seen = new Set<string>();
+  return unit.contacts.flatMap((c) => {
+    if (c.role !== 'liaison' || !c.email || seen.has(c.email)) return [];
+    seen.add(c.email);
+    return [
+      {
+        id: `${kind}:${sub.submissionId}:email:${c.email}`,
+        channel: 'email' as const,
+        to: c.email,
+        subject: m.subject,
+        text: m.text,
+        unitId: sub.unitId,
+        obligationId: sub.obligationId,
+        period: sub.period,
+        kind,
+      },
+    ];
+  });
+}
+
+/** The receipt for a received submission, the rejection notice for a rejected one. */
+export function noticeFor(unit: Unit, ob: Obligation, sub: Submission, slot: Slot | null): OutgoingMessage[] {
+  const receivedAt = new Date(sub.receivedAt ?? sub.createdAt);
+  const ref = {
+    unitName: unit.name,
+    obligationName: ob.name,
+    period: sub.period,
+    ...(slot ? { effectiveDeadline: slot.effectiveDeadline } : {}),
+    fileName: sub.fileName,
+    receivedAt,
+  };
+  if (sub.state === 'rejected') {
+    const m = rejectionMessage({
+      ...ref,
+      reason: sub.rejectReason ?? '',
+      allowedTypes: ob.allowedTypes,
+      maxBytes: ob.maxBytes,
+    });
+    return toLiaisons(unit, sub, 'rejection', m);
+  }
+  const m = receiptMessage({
+    ...ref,
+    size: sub.size,
+    sha256: sub.sha256,
+    onTime: sub.onTime,
+    lateDays: sub.lateDays,
+    receiptNumber: receiptNumber(sub.submissionId, receivedAt),
+  });
+  return toLiaisons(unit, sub, 'receipt', m);
+}
+
+// ---- GET /v1/submissions/{id} -------------------------------------------------------------------
