@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Slot } from '../../../shared/domain/model';
+import { type Slot, slotStates } from '../../../shared/domain/model';
 import { rankUnits, roundOneDecimal, type ScoredSlot, scoreUnit } from '../../../shared/domain/score';
 
 const TODAY = '2027-01-15';
@@ -84,15 +84,7 @@ describe('scoreUnit (SPEC §4.5)', () => {
   it('property: a score is within [0, 100]', () => {
     const slotArb: fc.Arbitrary<ScoredSlot> = fc.record({
       kind: fc.constantFrom('deadline', 'monthly', 'quota') as fc.Arbitrary<ScoredSlot['kind']>,
-      state: fc.constantFrom(
-        'open',
-        'overdue',
-        'submitted',
-        'returned',
-        'accepted',
-        'waived',
-        'closed',
-      ) as fc.Arbitrary<Slot['state']>,
+      state: fc.constantFrom(...slotStates) as fc.Arbitrary<Slot['state']>,
       onTime: fc.constantFrom(true, false, null),
       lateDays: fc.option(fc.integer({ min: 0, max: 300 }), { nil: null }),
       count: fc.integer({ min: 0, max: 20 }),
