@@ -12,6 +12,7 @@ export const routes: Route[] = [
   { method: 'GET', path: '/v1/units', fn: 'api', access: 'office' },
   { method: 'GET', path: '/v1/units/{unitId}', fn: 'api', access: 'office' },
   { method: 'PUT', path: '/v1/units/{unitId}', fn: 'api', access: 'office' },
+  { method: 'PUT', path: '/v1/units/{unitId}/contacts', fn: 'api', access: 'office-or-unit' },
   { method: 'GET', path: '/v1/units/{unitId}/slots', fn: 'api', access: 'office-or-unit' },
   { method: 'GET', path: '/v1/obligations', fn: 'api', access: 'any' },
   { method: 'PUT', path: '/v1/obligations/{obligationId}', fn: 'api', access: 'office' },

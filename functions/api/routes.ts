@@ -1,6 +1,6 @@
 // The `api` function's routes: administration, calendar, a unit's slots.
 import * as z from 'zod';
-import { getSettings, getUnit, putObligation, putSettings, putUnit } from '../../shared/app/admin';
+import { getSettings, getUnit, putContacts, putObligation, putSettings, putUnit } from '../../shared/app/admin';
 import { getCalendarYear, putCalendarYear } from '../../shared/app/calendar';
 import { pageAfter } from '../../shared/app/paging';
 import { unitSlots } from '../../shared/app/slots';
@@ -9,6 +9,7 @@ import { shanghaiDate } from '../../shared/domain/dates';
 import { invalid } from '../../shared/domain/errors';
 import {
   calendarBodySchema,
+  contactsBodySchema,
   type ObligationBody,
   obligationBodySchema,
   obligationIdSchema,
@@ -78,6 +79,16 @@ export const apiRoutes = {
       const unit = { ...samePathId(body, 'unitId', params.unitId), unitId: params.unitId };
       const r = await putUnit(deps().store, who(principal), unit, now());
       return created(r.created, r.unit);
+    },
+  }),
+
+  'PUT /v1/units/{unitId}/contacts': def({
+    summary: 'Replace a unit’s contacts (the unit itself, or the office); audited with before and after',
+    params: z.object({ unitId: unitIdSchema }),
+    body: contactsBodySchema,
+    run: async ({ params, body, principal }) => {
+      assertOwnUnit(principal, params.unitId);
+      return putContacts(deps().store, who(principal), params.unitId, body, now());
     },
   }),
 

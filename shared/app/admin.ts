@@ -2,7 +2,7 @@
 import { defaultSettings } from '../domain/defaults';
 import { shanghaiDate } from '../domain/dates';
 import { notFound } from '../domain/errors';
-import type { Obligation, ObligationBody, Principal, Settings, Unit } from '../domain/model';
+import type { Contact, Obligation, ObligationBody, Principal, Settings, Unit } from '../domain/model';
 import { actorOf, audit, auditOffice } from './audit';
 import { loadCalendar } from './calendar';
 import { openSlots } from './open-slots';
@@ -32,6 +32,26 @@ export async function putUnit(store: Store, who: Principal, unit: Unit, now: Dat
   const [cal, obligations] = await Promise.all([loadCalendar(store, [year]), store.listObligations()]);
   const opened = await openSlots(store, cal, { year, units: [unit], obligations, now });
   return { unit, created: !before, opened };
+}
+
+/**
+ * Replaces a unit's contacts (the unit itself, or the office). The audit event carries the list
+ * before and after, so the office sees every change; the table holds it, logs never do.
+ */
+export async function putContacts(store: Store, who: Principal, unitId: string, contacts: Contact[], now: Date) {
+  const before = await getUnit(store, unitId);
+  const unit: Unit = { ...before, contacts };
+  await store.write([
+    { type: 'putUnit', unit },
+    audit({
+      unitId,
+      at: now,
+      actor: actorOf(who),
+      action: 'contacts-replaced',
+      detail: { before: before.contacts, after: contacts },
+    }),
+  ]);
+  return unit;
 }
 
 export async function putObligation(

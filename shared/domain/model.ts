@@ -29,13 +29,33 @@ export const periodSchema = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'peri
 export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'phone must be E.164, e.g. +8613800000000');
 export const emailSchema = z.email('invalid email address');
 
+/**
+ * SPEC §5: text fields accept well-formed Unicode only — no lone surrogates, no control characters
+ * (newline and tab only where multi-line text is allowed).
+ */
+export function isWellFormedText(s: string, multiline = false): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: this regex exists to find them
+  const control = multiline ? /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/ : /[\u0000-\u001F\u007F-\u009F]/;
+  const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  return !loneSurrogate.test(s) && !control.test(s);
+}
+const wellFormed = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => isWellFormedText(s), 'must be well-formed text without control characters');
+
 export const contactSchema = z.strictObject({
   role: z.enum(['liaison', 'leader']),
-  name: z.string().trim().min(1).max(50),
+  name: wellFormed(50),
   email: emailSchema.optional(),
   phone: phoneSchema.optional(),
 });
 export type Contact = z.infer<typeof contactSchema>;
+/** `PUT /v1/units/{unitId}/contacts`: the whole list, which replaces the unit's contacts. */
+export const contactsBodySchema = z.array(contactSchema).max(10);
 
 export const unitKinds = ['town', 'department', 'other'] as const;
 export const unitBodySchema = z.strictObject({
@@ -46,7 +66,7 @@ export const unitBodySchema = z.strictObject({
     .max(20)
     .default([]),
   active: z.boolean().default(true),
-  contacts: z.array(contactSchema).max(10).default([]),
+  contacts: contactsBodySchema.default([]),
 });
 export const unitSchema = unitBodySchema.extend({ unitId: unitIdSchema });
 export type Unit = z.infer<typeof unitSchema>;

@@ -63,6 +63,12 @@ const rows: Row[] = [
     expect: office(200),
   },
   {
+    key: 'PUT /v1/units/{unitId}/contacts',
+    path: (u) => `/v1/units/${unitOf(u)}/contacts`,
+    body: [{ role: 'liaison', name: '联络员1', email: 'cg@example.gov.cn', phone: '+8613800000000' }],
+    expect: { office: 200, own: 200, other: 403 },
+  },
+  {
     key: 'GET /v1/units/{unitId}/slots',
     path: (u) => `/v1/units/${unitOf(u)}/slots?year=2026`,
     expect: { office: 200, own: 200, other: 403 },

@@ -269,3 +269,106 @@ describe('ids in bodies and paging', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('PUT /v1/units/{unitId}/contacts', () => {
+  const liaison = { role: 'liaison', name: '王联络', email: 'wang@example.gov.cn', phone: '+8613800000001' };
+  const leader = { role: 'leader', name: '李局长', phone: '+8613800000002' };
+  beforeAll(async () => {
+    for (const unitId of ['town-e', 'town-f']) {
+      const r = await call('PUT /v1/units/{unitId}', {
+        params: { unitId },
+        body: { name: unitId === 'town-e' ? '戊镇' : '己镇', kind: 'town', tags: ['law-enforcement'] },
+      });
+      expect(r.status).toBe(201);
+    }
+  });
+
+  it('lets the unit replace its own contacts, answers the unit, and keeps its other fields', async () => {
+    const r = await call('PUT /v1/units/{unitId}/contacts', {
+      params: { unitId: 'town-e' },
+      claims: unit('town-e'),
+      body: [liaison, leader],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      unitId: 'town-e',
+      name: '戊镇',
+      kind: 'town',
+      tags: ['law-enforcement'],
+      active: true,
+      contacts: [liaison, leader],
+    });
+    const stored = await call('GET /v1/units/{unitId}', { params: { unitId: 'town-e' } });
+    expect(stored.body.contacts).toEqual([liaison, leader]);
+  });
+
+  it('lets the office replace any unit’s contacts, and audits before and after with who did it', async () => {
+    const next = [{ ...liaison, name: '赵联络', email: 'zhao@example.gov.cn' }];
+    const r = await call('PUT /v1/units/{unitId}/contacts', { params: { unitId: 'town-e' }, body: next });
+    expect(r.status).toBe(200);
+    expect(r.body.contacts).toEqual(next);
+    const trail = await call('GET /v1/audit', { query: { unitId: 'town-e', year: '2026' } });
+    const changes = trail.body.items.filter((e: { action: string }) => e.action === 'contacts-replaced');
+    expect(changes).toHaveLength(2);
+    // newest first: the office's change, then the unit's own
+    expect(changes[0]).toMatchObject({ actor: 'office:o1', detail: { before: [liaison, leader], after: next } });
+    expect(changes[1]).toMatchObject({ actor: 'unit:town-e', detail: { before: [], after: [liaison, leader] } });
+  });
+
+  it('refuses another unit (403), an unknown unit (404), and changes nothing', async () => {
+    const other = await call('PUT /v1/units/{unitId}/contacts', {
+      params: { unitId: 'town-f' },
+      claims: unit('town-e'),
+      body: [liaison],
+    });
+    expect(other.status).toBe(403);
+    expect(other.body.error.code).toBe('forbidden');
+    const missing = await call('PUT /v1/units/{unitId}/contacts', {
+      params: { unitId: 'town-zz' },
+      body: [liaison],
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('not_found');
+    expect((await call('GET /v1/units/{unitId}', { params: { unitId: 'town-f' } })).body.contacts).toEqual([]);
+    expect(await store.getUnit('town-zz')).toBeNull();
+  });
+
+  it('refuses bad contacts field by field, and changes nothing', async () => {
+    const before = (await call('GET /v1/units/{unitId}', { params: { unitId: 'town-e' } })).body.contacts;
+    const cases: Array<[unknown, string]> = [
+      [[{ ...liaison, phone: '13800000000' }], '0.phone'],
+      [[{ ...liaison, phone: '+86 138 0000 0000' }], '0.phone'],
+      [[{ ...liaison, email: 'not-an-address' }], '0.email'],
+      [[{ ...liaison, name: '王\uD800联络' }], '0.name'],
+      [[{ ...liaison, name: '王\u0007联络' }], '0.name'],
+      [[{ ...liaison, name: '王\n联络' }], '0.name'],
+      [[{ ...liaison, name: '   ' }], '0.name'],
+      [[{ ...liaison, role: 'boss' }], '0.role'],
+      [[{ ...liaison, extra: 1 }], '0'],
+      [{ contacts: [liaison] }, ''],
+      [Array.from({ length: 11 }, () => liaison), ''],
+    ];
+    for (const [body, field] of cases) {
+      const r = await call('PUT /v1/units/{unitId}/contacts', {
+        params: { unitId: 'town-e' },
+        claims: unit('town-e'),
+        body,
+      });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error.code).toBe('invalid_input');
+      expect(r.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    }
+    const after = (await call('GET /v1/units/{unitId}', { params: { unitId: 'town-e' } })).body.contacts;
+    expect(after).toEqual(before);
+  });
+
+  it('accepts a name with a supplementary-plane character (a well-formed surrogate pair)', async () => {
+    const r = await call('PUT /v1/units/{unitId}/contacts', {
+      params: { unitId: 'town-f' },
+      claims: unit('town-f'),
+      body: [{ role: 'liaison', name: '𠀋联络' }],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.contacts).toEqual([{ role: 'liaison', name: '𠀋联络' }]);
+  });
+});
