@@ -2,6 +2,7 @@
 // functionSpecs entry, one DynamoDB table, the upload bucket, SQS queues with DLQs and alarms,
 // and the daily sweep on EventBridge Scheduler in Asia/Shanghai. Synthesizes with no AWS account.
 import { fileURLToPath } from 'node:url';
+import { Annotations } from 'aws-cdk-lib';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone, Token } from 'aws-cdk-lib';
 import {
   CorsHttpMethod,
@@ -91,7 +92,13 @@ const BUCKET_SCOPES: Record<'put' | 'get' | 'delete', Partial<Record<LambdaName,
   get: { uploads: [SUBMISSIONS_PREFIX], receipt: [SUBMISSIONS_PREFIX] },
   delete: { receipt: [SUBMISSIONS_PREFIX] },
 };
-const S3_ACTIONS = { put: 's3:PutObject', get: 's3:GetObject', delete: 's3:DeleteObject' } as const;
+// A read pins the object version the receipt saw (`VersionId`), which S3 authorizes as
+// s3:GetObjectVersion, not s3:GetObject: `get` grants both.
+const S3_ACTIONS = {
+  put: ['s3:PutObject'],
+  get: ['s3:GetObject', 's3:GetObjectVersion'],
+  delete: ['s3:DeleteObject'],
+} as const;
 
 const HTTP_FUNCTIONS: readonly LambdaName[] = ['api', 'uploads', 'chase'] satisfies FunctionName[];
 
@@ -121,6 +128,36 @@ const listFromContext = (value: unknown): string[] | undefined => {
     .filter(Boolean);
 };
 
+/** The SES identity an offline synth (no account) uses: `.invalid` can never be verified (RFC 2606). */
+export const SES_PLACEHOLDER_IDENTITY = 'example.invalid';
+const SES_IDENTITY = /^(?:[^@\s]+@)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i;
+
+/**
+ * The SES identities (domains or addresses) the sender may send as: a required deploy parameter
+ * (`-c sesIdentity=example.gov.cn`). A synth for an account without it fails with a clear message;
+ * an offline synth (no account, e.g. `npm run synth` or the tests) uses the placeholder.
+ */
+export function sesIdentitiesFor(stack: Stack, given: string[] | undefined): string[] {
+  if (!given || given.length === 0) {
+    if (Token.isUnresolved(stack.account)) {
+      Annotations.of(stack).addInfo(
+        `No sesIdentity given: using the placeholder ${SES_PLACEHOLDER_IDENTITY} (offline synth only).`,
+      );
+      return [SES_PLACEHOLDER_IDENTITY];
+    }
+    throw new Error(
+      'Missing deploy parameter sesIdentity: the SES identity (domain or address) the sender sends as. ' +
+        'Verify it in SES first, then deploy with -c sesIdentity=<identity>, e.g. -c sesIdentity=example.gov.cn. ' +
+        'settings.senderEmail must be that address or an address at that domain.',
+    );
+  }
+  for (const identity of given) {
+    if (!SES_IDENTITY.test(identity))
+      throw new Error(`sesIdentity "${identity}" is neither a domain nor an email address`);
+  }
+  return given;
+}
+
 export class BaosongStack extends Stack {
   readonly table: Table;
   readonly bucket: Bucket;
@@ -142,7 +179,7 @@ export class BaosongStack extends Stack {
     // credentialed CORS), and the bucket only accepts POSTs signed by the uploads function.
     // Production deploys pass the SPA origin: `-c allowedOrigins=https://baosong.example.gov.cn`.
     const allowedOrigins = props.allowedOrigins ?? listFromContext(ctx('allowedOrigins')) ?? ['*'];
-    const sesIdentities = props.sesIdentities ?? listFromContext(ctx('sesIdentity')) ?? ['example.gov.cn'];
+    const sesIdentities = sesIdentitiesFor(this, props.sesIdentities ?? listFromContext(ctx('sesIdentity')));
     const smsOriginationIdentity =
       props.smsOriginationIdentity ?? listFromContext(ctx('smsOriginationIdentity'))?.[0];
     const alarmTopicArn = props.alarmTopicArn ?? listFromContext(ctx('alarmTopicArn'))?.[0];
@@ -527,7 +564,7 @@ export class BaosongStack extends Stack {
         role.addToPolicy(
           new PolicyStatement({
             effect: Effect.ALLOW,
-            actions: [S3_ACTIONS[verb]],
+            actions: [...S3_ACTIONS[verb]],
             resources: [this.bucket.arnForObjects(`${prefix}*`)],
           }),
         );

@@ -54,6 +54,14 @@ const isNotFound = (err: unknown) =>
   err instanceof NoSuchKey ||
   (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404;
 
+/**
+ * A HEAD of a missing key answers 403, not 404, when the caller lacks s3:ListBucket (S3 will not
+ * reveal whether a key exists), and no role here has it. The role may read every key it heads
+ * (test/infra/iam-usage.test.ts proves it against the template), so for a HEAD 403 means absent.
+ */
+const isAbsentOnHead = (err: unknown) =>
+  isNotFound(err) || (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 403;
+
 export class S3ObjectStore implements ObjectStore {
   constructor(
     private readonly client: S3Client,
@@ -117,7 +125,7 @@ export class S3ObjectStore implements ObjectStore {
       // receipt is the hash of the file the office downloads, even if the key is posted again.
       versionId = h.VersionId && h.VersionId !== 'null' ? h.VersionId : undefined;
     } catch (err) {
-      if (isNotFound(err)) return null;
+      if (isAbsentOnHead(err)) return null;
       throw err;
     }
     if (size === 0 || bytes <= 0) return { size, lastModified, versionId, leading: new Uint8Array() };
