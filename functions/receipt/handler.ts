@@ -1,11 +1,11 @@
 // SQS (fed by S3 object-created notifications) → record each uploaded object. Partial batch
 // failures: a record that throws is retried by SQS alone, and lands in the DLQ after maxReceiveCount.
-import '../../shared/adapters/wire/s3';
+import '../../shared/adapters/wire/s3-reader';
 import '../../shared/adapters/wire/queue';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { need } from '../../shared/adapters/container';
+import { need, needReader } from '../../shared/adapters/container';
 import { decodeS3Key, recordUpload } from '../../shared/app/receipt';
 import { logger } from '../../shared/http/logger';
 
@@ -36,7 +36,7 @@ async function recordHandler(record: SQSRecord) {
     const deps = {
       store: need('store'),
       clock: need('clock'),
-      objects: need('objects'),
+      objects: needReader(),
       queue: need('queue'),
     };
     try {

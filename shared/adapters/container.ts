@@ -3,7 +3,7 @@
 // functions needing it import, so a function's bundle holds only the SDK clients it uses. The
 // local runtime and the tests install their own wiring with setDeps().
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Clock, MessageQueue, Mailer, ObjectStore, SmsSender, Store } from '../app/ports';
+import type { Clock, MessageQueue, Mailer, ObjectReader, ObjectStore, SmsSender, Store } from '../app/ports';
 import { systemClock } from './clock';
 import { type Config, loadConfig } from './config';
 import { DynamoStore } from './dynamo/store';
@@ -12,11 +12,13 @@ export type Deps = {
   store: Store;
   clock: Clock;
   objects?: ObjectStore;
+  /** The reading side only (the receipt): falls back to `objects` when that is set. */
+  reader?: ObjectReader;
   queue?: MessageQueue;
   mailer?: Mailer;
   sms?: SmsSender;
 };
-type Optional = 'objects' | 'queue' | 'mailer' | 'sms';
+type Optional = 'objects' | 'reader' | 'queue' | 'mailer' | 'sms';
 
 let current: Deps | undefined;
 const factories: { [K in Optional]?: (cfg: Config) => NonNullable<Deps[K]> } = {};
@@ -43,7 +45,13 @@ export function deps(): Deps {
     });
     current = Object.defineProperties(
       { store: new DynamoStore(new DynamoDBClient({}), cfg.TABLE_NAME), clock: systemClock } as Deps,
-      { objects: lazy('objects'), queue: lazy('queue'), mailer: lazy('mailer'), sms: lazy('sms') },
+      {
+        objects: lazy('objects'),
+        reader: lazy('reader'),
+        queue: lazy('queue'),
+        mailer: lazy('mailer'),
+        sms: lazy('sms'),
+      },
     );
   }
   return current;
@@ -53,4 +61,12 @@ export function need<K extends keyof Deps>(key: K): NonNullable<Deps[K]> {
   const v = deps()[key];
   if (!v) throw new Error(`dependency ${key} is not configured`);
   return v as NonNullable<Deps[K]>;
+}
+
+/** The bucket's reading side: the `reader` wired for this function, else the full `objects`. */
+export function needReader(): ObjectReader {
+  const d = deps();
+  const v = d.reader ?? d.objects;
+  if (!v) throw new Error('dependency reader is not configured');
+  return v;
 }

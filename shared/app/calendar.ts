@@ -10,9 +10,12 @@ import type { CalendarYear, Principal } from '../domain/model';
 import type { Store } from './ports';
 import { auditOffice } from './audit';
 
+/** The years whose arrangements a calendar around `years` reads (each year and its neighbours). */
+export const calendarYearsAround = (years: number[]) => [...new Set(years.flatMap((y) => [y - 1, y, y + 1]))];
+
 /** A calendar that knows the office's arrangements for the years around `year`. */
 export async function loadCalendar(store: Store, years: number[]): Promise<Calendar> {
-  const wanted = [...new Set(years.flatMap((y) => [y - 1, y, y + 1]))];
+  const wanted = calendarYearsAround(years);
   const overrides: Map<number, CalendarOverride> = await store.getCalendars(wanted);
   return makeCalendar(overrides);
 }

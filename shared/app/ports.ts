@@ -34,6 +34,14 @@ export type NotificationRecord = {
   attempts?: number;
 };
 
+export type ReceiptContext = {
+  submission: Submission | null;
+  slot: Slot | null;
+  obligation: Obligation | null;
+  unit: Unit | null;
+  calendars: Map<number, { holidays: IsoDate[]; workdays: IsoDate[] }>;
+};
+
 export interface Store {
   /** Applies every op or none; throws ConditionFailed when a condition does not hold. */
   write(ops: WriteOp[]): Promise<void>;
@@ -62,6 +70,14 @@ export interface Store {
   overdueSlots(today: IsoDate): Promise<Slot[]>;
 
   getSubmission(submissionId: string): Promise<Submission | null>;
+  /**
+   * What a receipt needs, in one BatchGetItem: the submission, its slot, obligation and unit
+   * (null when absent), and the office-loaded calendars of these years.
+   */
+  getReceiptContext(
+    ids: { submissionId: string; obligationId: string; period: string; unitId: string },
+    calendarYears: number[],
+  ): Promise<ReceiptContext>;
 
   auditOf(unitId: string, year: number, page?: PageRequest): Promise<Page<AuditEvent>>;
 
@@ -98,7 +114,33 @@ export interface Clock {
 
 export type PresignedPost = { url: string; fields: Record<string, string>; expiresAt: string };
 
-export interface ObjectStore {
+/** What one streamed read of an object gives (the receipt's checks need nothing else). */
+export type ObjectRead = {
+  size: number;
+  lastModified: Date;
+  /** The object version read (versioned buckets), pinned by every later read. */
+  versionId?: string;
+  /** The first `leadingBytes` bytes (fewer when the object is shorter). */
+  leading: Uint8Array;
+  /** The last `trailingBytes` bytes; empty when the object is over `maxBytes`. */
+  trailing: Uint8Array;
+  /** SHA-256 (hex) of the whole body; null when the object is over `maxBytes` (not read through). */
+  sha256: string | null;
+};
+
+/** The reading side of the bucket: what the receipt uses. */
+export interface ObjectReader {
+  /** Whether an object is at this key. */
+  exists(key: string): Promise<boolean>;
+  /** One streamed GET: size, version, first and last bytes, SHA-256; null if absent. */
+  read(
+    key: string,
+    opts: { leadingBytes: number; trailingBytes: number; maxBytes: number },
+  ): Promise<ObjectRead | null>;
+  move(fromKey: string, toKey: string): Promise<void>;
+}
+
+export interface ObjectStore extends ObjectReader {
   presignPost(input: {
     key: string;
     contentType: string;
@@ -107,14 +149,6 @@ export interface ObjectStore {
     metadata: Record<string, string>;
   }): Promise<PresignedPost>;
   presignGet(key: string, fileName: string, expiresSeconds: number, versionId?: string): Promise<string>;
-  /** Size, creation time, and the first `bytes` bytes; null if absent. */
-  /** versionId: the object version read (versioned buckets), pinned by every later read. */
-  head(
-    key: string,
-    bytes: number,
-  ): Promise<{ size: number; lastModified: Date; versionId?: string; leading: Uint8Array } | null>;
-  sha256(key: string, versionId?: string): Promise<string>;
-  move(fromKey: string, toKey: string): Promise<void>;
 }
 
 export type OutgoingMessage = {

@@ -1,6 +1,10 @@
 // Receipt (SPEC §4.2): the uploaded object (S3 event → content checks → one conditional
 // transaction → receipt email).
 //
+// Reads: one BatchGetItem (the submission, its slot, obligation, unit and calendars — every key
+// follows from the object key) and one streamed S3 GET (size, version, first and last bytes for
+// the type and structure checks, SHA-256 as the body streams past).
+//
 // Exactly-once without a lock: the submission's `awaiting-upload → received|rejected` transition
 // is conditional, in the same transaction as the slot update (conditional on its version) and the
 // audit event. A replayed or out-of-order S3 event finds the submission done and changes nothing.
@@ -8,26 +12,30 @@
 // event whose submission is already received/rejected enqueues it again — that covers a crash
 // between the write and the enqueue, and is safe because the sender claims each id once
 // (Store.claimNotification) and never sends an id twice.
+import { makeCalendar } from '../domain/calendar';
 import { shanghaiDate } from '../domain/dates';
 import { isOnTime, lateDaysOf } from '../domain/due';
 import { AppError } from '../domain/errors';
 import type { Slot, Submission } from '../domain/model';
 import { dueRefOf } from '../domain/plan';
 import { checkContent, declaredType } from '../domain/sniff';
+import { checkStructure, LEADING_BYTES, TRAILING_BYTES } from '../domain/structure';
 import { applySlotEvent } from '../domain/slotState';
 import { audit, OFFICE_TRAIL } from './audit';
-import { loadCalendar } from './calendar';
-import { ConditionFailed, type WriteOp } from './ports';
+import { calendarYearsAround } from './calendar';
+import { ConditionFailed, type ObjectReader, type WriteOp } from './ports';
 
 import {
   enqueueNotice,
   parseSubmissionKey,
   QUARANTINE_PREFIX,
   SLOT_RETRIES,
-  SNIFF_BYTES,
   type ParsedKey,
   type UploadDeps,
 } from './submissions';
+
+/** What the receipt uses: the bucket's reading side only. */
+export type ReceiptDeps = Omit<UploadDeps, 'objects'> & { objects: ObjectReader };
 
 export type ObjectCreated = { key: string; eventTime: string; size?: number; sequencer?: string };
 
@@ -37,7 +45,7 @@ export type RecordOutcome = 'received' | 'rejected' | 'duplicate' | 'quarantined
 export const decodeS3Key = (key: string) => decodeURIComponent(key.replace(/\+/g, ' '));
 
 async function quarantine(
-  d: UploadDeps,
+  d: ReceiptDeps,
   key: string,
   why: string,
   parsed: ParsedKey | null,
@@ -63,44 +71,58 @@ async function quarantine(
  * notice. The receipt time is the event's `eventTime` (the object's creation time); the local
  * runtime rewrites it to the `/dev/clock` time when that clock is set.
  */
-export async function recordUpload(d: UploadDeps, ev: ObjectCreated): Promise<RecordOutcome> {
+export async function recordUpload(d: ReceiptDeps, ev: ObjectCreated): Promise<RecordOutcome> {
   const key = ev.key;
   if (key.startsWith(QUARANTINE_PREFIX)) return 'ignored'; // our own move
   const parsed = parseSubmissionKey(key);
-  const sub = parsed ? await d.store.getSubmission(parsed.submissionId) : null;
-  if (!parsed || !sub || sub.key !== key) {
-    const head = await d.objects.head(key, 0);
-    if (!head) return 'ignored'; // already quarantined by an earlier delivery
+  const eventTime = new Date(ev.eventTime);
+  const eventYears = Number.isNaN(eventTime.getTime()) ? [] : [Number(shanghaiDate(eventTime).slice(0, 4))];
+  const years = parsed ? calendarYearsAround([Number(parsed.period.slice(0, 4)), ...eventYears]) : [];
+  const ctx = parsed ? await d.store.getReceiptContext(parsed, years) : null;
+  const sub = ctx?.submission ?? null;
+  if (!parsed || !ctx || !sub || sub.key !== key) {
+    if (!(await d.objects.exists(key))) return 'ignored'; // already quarantined by an earlier delivery
     return quarantine(d, key, !parsed ? 'unknown key shape' : 'no submission expects this key', parsed);
   }
+  const { obligation: ob, unit } = ctx;
   if (sub.state !== 'awaiting-upload') {
-    if (sub.state === 'received' || sub.state === 'rejected') await enqueueNotice(d, sub);
+    if (sub.state === 'received' || sub.state === 'rejected')
+      await enqueueNotice(d, sub, ob ? { ob, slot: ctx.slot, unit } : undefined);
     return 'duplicate';
   }
-
-  const head = await d.objects.head(key, SNIFF_BYTES);
-  if (!head) throw new Error(`object ${key} is not there (yet); retry`);
-  const parsedTime = new Date(ev.eventTime);
-  const receivedAt = Number.isNaN(parsedTime.getTime()) ? head.lastModified : parsedTime;
-  const ob = await d.store.getObligation(sub.obligationId);
   if (!ob) throw new Error(`obligation ${sub.obligationId} of submission ${sub.submissionId} is gone`);
 
+  const obj = await d.objects.read(key, {
+    leadingBytes: LEADING_BYTES,
+    trailingBytes: TRAILING_BYTES,
+    maxBytes: ob.maxBytes,
+  });
+  if (!obj) throw new Error(`object ${key} is not there (yet); retry`);
+  const receivedAt = Number.isNaN(eventTime.getTime()) ? obj.lastModified : eventTime;
+  let calendars = ctx.calendars;
+  if (eventYears.length === 0) {
+    // No usable event time: the calendar must also cover the object's own creation year.
+    const more = calendarYearsAround([Number(shanghaiDate(receivedAt).slice(0, 4))]);
+    if (more.some((y) => !years.includes(y))) calendars = await d.store.getCalendars([...years, ...more]);
+  }
+  const cal = makeCalendar(calendars);
+
   let reason: string | null = null;
-  if (head.size > ob.maxBytes) reason = `文件大小 ${head.size} 字节，超过上限 ${ob.maxBytes} 字节`;
+  if (obj.size > ob.maxBytes) reason = `文件大小 ${obj.size} 字节，超过上限 ${ob.maxBytes} 字节`;
   else {
     const declared = declaredType(sub.fileName, sub.contentType);
-    const check = checkContent(head.leading, declared, ob.allowedTypes);
+    const check = checkContent(obj.leading, declared, ob.allowedTypes);
     if (!check.ok) reason = check.reason;
+    else if (declared) {
+      const built = checkStructure(declared, obj.size, obj.leading, obj.trailing);
+      if (!built.ok) reason = built.reason;
+    }
   }
-  const sha256 = reason && head.size > ob.maxBytes ? null : await d.objects.sha256(key, head.versionId);
+  const sha256 = obj.sha256;
 
+  let slot = ctx.slot;
   for (let attempt = 0; ; attempt++) {
-    const slot = await d.store.getSlot(sub.obligationId, sub.period, sub.unitId);
     if (!slot) throw new Error(`slot of submission ${sub.submissionId} is gone`);
-    const cal = await loadCalendar(d.store, [
-      Number(sub.period.slice(0, 4)),
-      Number(shanghaiDate(receivedAt).slice(0, 4)),
-    ]);
     let next: Slot | null = null;
     let why = reason;
     if (!why) {
@@ -122,9 +144,9 @@ export async function recordUpload(d: UploadDeps, ev: ObjectCreated): Promise<Re
     const done: Submission = {
       ...sub,
       state: why ? 'rejected' : 'received',
-      size: head.size,
+      size: obj.size,
       sha256,
-      ...(head.versionId ? { versionId: head.versionId } : {}),
+      ...(obj.versionId ? { versionId: obj.versionId } : {}),
       receivedAt: receivedAt.toISOString(),
       onTime: why ? null : isOnTime(due, receivedAt),
       lateDays: why ? null : lateDaysOf(cal, due, receivedAt),
@@ -142,7 +164,7 @@ export async function recordUpload(d: UploadDeps, ev: ObjectCreated): Promise<Re
         period: sub.period,
         submissionId: sub.submissionId,
         detail: {
-          size: head.size,
+          size: obj.size,
           sha256,
           ...(why
             ? { reason: why }
@@ -156,18 +178,18 @@ export async function recordUpload(d: UploadDeps, ev: ObjectCreated): Promise<Re
     );
     try {
       await d.store.write(ops);
-      await enqueueNotice(d, done, { ob, slot: next ?? slot });
+      await enqueueNotice(d, done, { ob, slot: next ?? slot, unit });
       return done.state === 'received' ? 'received' : 'rejected';
     } catch (err) {
       if (!(err instanceof ConditionFailed)) throw err;
-      const now = await d.store.getSubmission(sub.submissionId);
-      if (now && now.state !== 'awaiting-upload') {
-        if (now.state === 'received' || now.state === 'rejected') await enqueueNotice(d, now);
+      const now = await d.store.getReceiptContext(parsed, []);
+      if (now.submission && now.submission.state !== 'awaiting-upload') {
+        if (now.submission.state === 'received' || now.submission.state === 'rejected')
+          await enqueueNotice(d, now.submission, { ob, slot: now.slot, unit: now.unit });
         return 'duplicate'; // another delivery of the same event won the race
       }
       if (attempt + 1 >= SLOT_RETRIES) throw err; // the slot keeps changing: let the queue retry
+      slot = now.slot;
     }
   }
 }
-
-/** The receipt (or rejection) email to each liaison with an address; ids are deterministic. */

@@ -22,8 +22,6 @@ export const QUARANTINE_PREFIX = 'quarantine/';
 export const UPLOAD_EXPIRY_SECONDS = 900;
 /** A presigned download link lives this long. */
 export const DOWNLOAD_EXPIRY_SECONDS = 300;
-/** Leading bytes read to check a file's type. */
-export const SNIFF_BYTES = 16;
 /** How often a receipt retries when the slot changed under it (a sweep, a review). */
 export const SLOT_RETRIES = 5;
 
@@ -50,13 +48,20 @@ export function parseSubmissionKey(key: string): ParsedKey | null {
 
 // ---- POST /v1/uploads -------------------------------------------------------------------------
 
-export async function enqueueNotice(d: UploadDeps, sub: Submission, known?: { ob: Obligation; slot: Slot }) {
+/** Queues a submission's notice; `known` (already read) saves the reads of its unit, obligation and slot. */
+export async function enqueueNotice(
+  d: Pick<UploadDeps, 'store' | 'queue'>,
+  sub: Submission,
+  known?: { ob: Obligation; slot: Slot | null; unit?: Unit | null },
+) {
   if (!d.queue) throw new Error('dependency queue is not configured');
-  const [unit, ob, slot] = await Promise.all([
-    d.store.getUnit(sub.unitId),
-    known?.ob ?? d.store.getObligation(sub.obligationId),
-    known?.slot ?? d.store.getSlot(sub.obligationId, sub.period, sub.unitId),
-  ]);
+  const [unit, ob, slot] = known
+    ? [known.unit === undefined ? await d.store.getUnit(sub.unitId) : known.unit, known.ob, known.slot]
+    : await Promise.all([
+        d.store.getUnit(sub.unitId),
+        d.store.getObligation(sub.obligationId),
+        d.store.getSlot(sub.obligationId, sub.period, sub.unitId),
+      ]);
   if (!unit || !ob) return;
   const msgs = noticeFor(unit, ob, sub, slot);
   if (msgs.length) await d.queue.enqueue(msgs);

@@ -37,7 +37,7 @@ export const MIME_TYPES: Record<FileType, string[]> = {
   wps: ['application/vnd.ms-works', 'application/kswps'],
 };
 
-const TYPE_LABEL: Record<FileType, string> = {
+export const TYPE_LABEL: Record<FileType, string> = {
   pdf: 'PDF',
   docx: 'Word（DOCX）',
   doc: 'Word（DOC）',

@@ -227,6 +227,52 @@ describe('receipt handler (S3 → SQS → receipt)', () => {
     ]);
   });
 
+  it('a bare 15-byte %PDF- header is rejected three times over; the law-study quota stays at 0', async () => {
+    const bare = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1').subarray(0, 15);
+    const before = (await store.getSlot('law-study', '2026', unit.unitId))!;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push((await upload({ obligationId: 'law-study', fileName: `学法记录${i}.pdf` }, bare)).submissionId);
+      expect((await run(await eventsFor(1, clock.now()))).batchItemFailures).toEqual([]);
+    }
+    for (const id of ids) {
+      const sub = (await store.getSubmission(id))!;
+      expect(sub.state).toBe('rejected');
+      expect(sub.rejectReason).toContain('%%EOF');
+    }
+    const after = (await store.getSlot('law-study', '2026', unit.unitId))!;
+    expect(after.version).toBe(before.version);
+    expect(after.count ?? 0).toBe(0);
+  });
+
+  it('a receipt reads with one BatchGetItem and one S3 GET', async () => {
+    const calls: string[] = [];
+    const count =
+      (prefix: string) =>
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+      (args: unknown) => {
+        calls.push(`${prefix}:${context.commandName}`);
+        return next(args);
+      };
+    const r = await upload({ obligationId: 'law-study', fileName: '学法记录.pdf' });
+    const events = await eventsFor(1, clock.now());
+    dynamodb.middlewareStack.add(count('ddb') as never, { step: 'initialize', name: 'countReads' });
+    s3.middlewareStack.add(count('s3') as never, { step: 'initialize', name: 'countReads' });
+    try {
+      expect((await run(events)).batchItemFailures).toEqual([]);
+    } finally {
+      dynamodb.middlewareStack.remove('countReads');
+      s3.middlewareStack.remove('countReads');
+    }
+    expect((await store.getSubmission(r.submissionId))!.state).toBe('received');
+    // The write is one transaction; the test queue's claim is a PutItem (the sender's, not the receipt's).
+    expect(calls.filter((c) => !c.endsWith('PutItemCommand') && !c.endsWith('PutCommand'))).toEqual([
+      expect.stringMatching(/^ddb:BatchGet/),
+      's3:GetObjectCommand',
+      expect.stringMatching(/^ddb:TransactWrite/),
+    ]);
+  });
+
   it('a file over maxBytes after upload is rejected (S3 enforced no policy here)', async () => {
     const big = Buffer.concat([PDF, Buffer.alloc(200, 0x20)]);
     const r = await upload({ obligationId: 'small-report', size: 50 }, big);

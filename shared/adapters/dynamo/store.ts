@@ -23,6 +23,7 @@ import {
   type NotificationRecord,
   type Page,
   type PageRequest,
+  type ReceiptContext,
   type Store,
   type WriteOp,
 } from '../../app/ports';
@@ -342,6 +343,37 @@ export class DynamoStore implements Store {
 
   getSubmission(submissionId: string) {
     return this.get<Submission>(keys.submission(submissionId));
+  }
+
+  async getReceiptContext(
+    ids: { submissionId: string; obligationId: string; period: string; unitId: string },
+    calendarYears: number[],
+  ): Promise<ReceiptContext> {
+    const items = await this.batchGet([
+      keys.submission(ids.submissionId),
+      keys.slot(ids.obligationId, ids.period, ids.unitId),
+      keys.obligation(ids.obligationId),
+      keys.unit(ids.unitId),
+      ...[...new Set(calendarYears)].map((y) => keys.calendar(y)),
+    ]);
+    const out: ReceiptContext = {
+      submission: null,
+      slot: null,
+      obligation: null,
+      unit: null,
+      calendars: new Map(),
+    };
+    for (const i of items) {
+      if (i._type === 'submission') out.submission = strip<Submission>(i);
+      else if (i._type === 'slot') out.slot = strip<Slot>(i);
+      else if (i._type === 'obligation') out.obligation = strip<Obligation>(i);
+      else if (i._type === 'unit') out.unit = strip<Unit>(i);
+      else if (i._type === 'calendar') {
+        const c = strip<{ year: number; holidays: IsoDate[]; workdays: IsoDate[] }>(i)!;
+        out.calendars.set(c.year, { holidays: c.holidays, workdays: c.workdays });
+      }
+    }
+    return out;
   }
 
   async auditOf(unitId: string, year: number, page?: PageRequest): Promise<Page<AuditEvent>> {
