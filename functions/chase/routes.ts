@@ -18,7 +18,7 @@ export const chaseRoutes = {
     response: z.object({ queued: z.number().int() }),
     run: async ({ body, principal }) => {
       const d = deps();
-      return chase({ store: d.store, queue: d.queue }, principal!, body, d.clock.now());
+      return chase({ store: d.store, queue: d.queue, webBaseUrl: d.webBaseUrl }, principal!, body, d.clock.now());
     },
   }),
 };

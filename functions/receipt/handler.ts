@@ -5,7 +5,7 @@ import '../../shared/adapters/wire/queue';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { need, needReader } from '../../shared/adapters/container';
+import { deps as container, need, needReader } from '../../shared/adapters/container';
 import { decodeS3Key, recordUpload } from '../../shared/app/receipt';
 import { logger } from '../../shared/http/logger';
 
@@ -38,6 +38,7 @@ async function recordHandler(record: SQSRecord) {
       clock: need('clock'),
       objects: needReader(),
       queue: need('queue'),
+      webBaseUrl: container().webBaseUrl,
     };
     try {
       const outcome = await recordUpload(deps, { key, eventTime: r.eventTime, size: r.s3.object.size });

@@ -19,7 +19,8 @@ export const handler = async (event: unknown) => {
     throw new Error(`invalid sweep event: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   const at = parsed.data ? new Date(parsed.data) : deps().clock.now();
   const started = Date.now();
-  const summary = await sweep({ store: need('store'), queue: need('queue') }, at);
+  const d = deps();
+  const summary = await sweep({ store: need('store'), queue: need('queue'), webBaseUrl: d.webBaseUrl }, at);
   logger.info('sweep done', { ...summary, ms: Date.now() - started });
   return summary;
 };

@@ -10,6 +10,7 @@ const uploadDeps = () => ({
   clock: need('clock'),
   objects: need('objects'),
   queue: deps().queue,
+  webBaseUrl: deps().webBaseUrl,
 });
 const byId = z.object({
   submissionId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'submissionId must be a ULID'),

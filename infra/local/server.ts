@@ -203,6 +203,8 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRuntime>
   });
   await new Promise<void>((r) => server!.listen(opts.port ?? 0, '127.0.0.1', () => r()));
   rt.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The pages are served at / of this same origin: notices link to them here.
+  deps.webBaseUrl = rt.url;
   return rt;
 }
 

@@ -7,6 +7,8 @@ const envSchema = z.object({
   NOTIFY_QUEUE_URL: z.string().url().optional(),
   SMS_ORIGINATION_IDENTITY: z.string().min(1).optional(),
   AWS_REGION: z.string().min(1).optional(),
+  /** The web pages' address (the CloudFront URL); notices link to it. Without it they carry no link. */
+  WEB_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Local runtime only: endpoints of the stand-ins. */
   AWS_ENDPOINT_URL_DYNAMODB: z.string().url().optional(),
   AWS_ENDPOINT_URL_S3: z.string().url().optional(),

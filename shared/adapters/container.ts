@@ -17,6 +17,8 @@ export type Deps = {
   queue?: MessageQueue;
   mailer?: Mailer;
   sms?: SmsSender;
+  /** Where the web pages are served; notices link to them (`WEB_BASE_URL`; locally `npm start`'s address). */
+  webBaseUrl?: string;
 };
 type Optional = 'objects' | 'reader' | 'queue' | 'mailer' | 'sms';
 
@@ -44,7 +46,11 @@ export function deps(): Deps {
       enumerable: true,
     });
     current = Object.defineProperties(
-      { store: new DynamoStore(new DynamoDBClient({}), cfg.TABLE_NAME), clock: systemClock } as Deps,
+      {
+        store: new DynamoStore(new DynamoDBClient({}), cfg.TABLE_NAME),
+        clock: systemClock,
+        webBaseUrl: cfg.WEB_BASE_URL,
+      } as Deps,
       {
         objects: lazy('objects'),
         reader: lazy('reader'),

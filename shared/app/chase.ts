@@ -8,6 +8,7 @@ import { workdaysAfter } from '../domain/calendar';
 import { shanghaiDate, yearOf } from '../domain/dates';
 import { isPeriodOf } from '../domain/due';
 import { invalid, notFound } from '../domain/errors';
+import { slotLink } from '../domain/links';
 import { chaseMessage } from '../domain/messages';
 import type { Obligation, Principal, Slot, Unit } from '../domain/model';
 import { dueRefOf, owes } from '../domain/plan';
@@ -18,7 +19,7 @@ import { inParallel } from './open-slots';
 import { ConditionFailed, type MessageQueue, type OutgoingMessage, type Store } from './ports';
 
 export type ChaseInput = { obligationId: string; period: string; unitId?: string };
-export type ChaseDeps = { store: Store; queue?: MessageQueue };
+export type ChaseDeps = { store: Store; queue?: MessageQueue; webBaseUrl?: string };
 
 const chaseKey = (day: string) => `chase:${day}`;
 const WRITE_RETRIES = 3;
@@ -67,7 +68,7 @@ export async function chase(
   const todo = slots.filter((s) => owes(s) && !s.sent.includes(chaseKey(today)));
   const plans = todo.map((slot) => ({
     slot,
-    msgs: messagesFor(cal, ob, slot, units.get(slot.unitId), today),
+    msgs: messagesFor(cal, ob, slot, units.get(slot.unitId), today, d.webBaseUrl),
   }));
   const messages = plans.flatMap((p) => p.msgs);
   if (messages.length) await d.queue.enqueue(messages);
@@ -85,6 +86,7 @@ function messagesFor(
   slot: Slot,
   unit: Unit | undefined,
   today: string,
+  webBaseUrl: string | undefined,
 ): OutgoingMessage[] {
   if (!unit?.active) return [];
   const due = dueRefOf(slot);
@@ -96,6 +98,7 @@ function messagesFor(
     state: slot.state,
     lateDays: today > due ? workdaysAfter(cal, due, today) : 0,
     today,
+    link: slotLink(webBaseUrl, slot.obligationId, slot.period),
   });
   const meta = { unitId: slot.unitId, obligationId: slot.obligationId, period: slot.period, kind: 'chase' };
   return fanOut(`${slotRef(slot)}:chase:${today}`, contactsOf(unit, 'liaison'), m, true, meta);

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { addWorkdays } from '../domain/calendar';
 import { shanghaiDate } from '../domain/dates';
 import { conflict, forbidden, invalid, notFound } from '../domain/errors';
+import { slotLink } from '../domain/links';
 import { returnedMessage } from '../domain/messages';
 import { isoDate, type Principal, type Slot, type Submission } from '../domain/model';
 import { applySlotEvent } from '../domain/slotState';
@@ -103,7 +104,7 @@ export async function review(
  * counted from resubmitBy, still reach the unit.
  */
 async function notifyReturned(
-  d: Pick<UploadDeps, 'store' | 'queue'>,
+  d: Pick<UploadDeps, 'store' | 'queue' | 'webBaseUrl'>,
   sub: Submission,
   slot: Slot,
   resubmitBy: string,
@@ -124,6 +125,7 @@ async function notifyReturned(
       resubmitBy,
       ...(sub.review?.comment ? { comment: sub.review.comment } : {}),
       today,
+      link: slotLink(d.webBaseUrl, sub.obligationId, sub.period),
     });
     const msgs = toLiaisons(unit, sub, 'returned', m);
     if (msgs.length) await d.queue.enqueue(msgs);

@@ -1,5 +1,6 @@
 // What the submission use cases share: their dependencies, object keys, limits, and the
 // notices (receipt, rejection, 退回修改) they queue for a unit's liaisons.
+import { slotLink } from '../domain/links';
 import { type Message, receiptMessage, receiptNumber, rejectionMessage } from '../domain/messages';
 import {
   type Obligation,
@@ -12,7 +13,14 @@ import {
 } from '../domain/model';
 import type { Clock, MessageQueue, ObjectStore, OutgoingMessage, Store } from './ports';
 
-export type UploadDeps = { store: Store; clock: Clock; objects: ObjectStore; queue?: MessageQueue };
+export type UploadDeps = {
+  store: Store;
+  clock: Clock;
+  objects: ObjectStore;
+  queue?: MessageQueue;
+  /** Where the web pages are; the notices link to the slot's page. */
+  webBaseUrl?: string;
+};
 
 /** Uploads land under this prefix (the bucket notification is filtered on it). */
 export const SUBMISSIONS_PREFIX = 'submissions/';
@@ -50,7 +58,7 @@ export function parseSubmissionKey(key: string): ParsedKey | null {
 
 /** Queues a submission's notice; `known` (already read) saves the reads of its unit, obligation and slot. */
 export async function enqueueNotice(
-  d: Pick<UploadDeps, 'store' | 'queue'>,
+  d: Pick<UploadDeps, 'store' | 'queue' | 'webBaseUrl'>,
   sub: Submission,
   known?: { ob: Obligation; slot: Slot | null; unit?: Unit | null },
 ) {
@@ -63,7 +71,7 @@ export async function enqueueNotice(
         d.store.getSlot(sub.obligationId, sub.period, sub.unitId),
       ]);
   if (!unit || !ob) return;
-  const msgs = noticeFor(unit, ob, sub, slot);
+  const msgs = noticeFor(unit, ob, sub, slot, d.webBaseUrl);
   if (msgs.length) await d.queue.enqueue(msgs);
 }
 
@@ -90,7 +98,13 @@ export function toLiaisons(unit: Unit, sub: Submission, kind: string, m: Message
 }
 
 /** The receipt for a received submission, the rejection notice for a rejected one. */
-export function noticeFor(unit: Unit, ob: Obligation, sub: Submission, slot: Slot | null): OutgoingMessage[] {
+export function noticeFor(
+  unit: Unit,
+  ob: Obligation,
+  sub: Submission,
+  slot: Slot | null,
+  webBaseUrl?: string,
+): OutgoingMessage[] {
   const receivedAt = new Date(sub.receivedAt ?? sub.createdAt);
   const ref = {
     unitName: unit.name,
@@ -99,6 +113,7 @@ export function noticeFor(unit: Unit, ob: Obligation, sub: Submission, slot: Slo
     ...(slot ? { effectiveDeadline: slot.effectiveDeadline } : {}),
     fileName: sub.fileName,
     receivedAt,
+    link: slotLink(webBaseUrl, sub.obligationId, sub.period),
   };
   if (sub.state === 'rejected') {
     const m = rejectionMessage({

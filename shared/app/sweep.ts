@@ -17,6 +17,7 @@
 //    deadline) merged with this run's results, so a rerun builds it again if it was lost.
 import { lastWorkdayOnOrBefore, workdaysAfter, type Calendar } from '../domain/calendar';
 import { addDays, shanghaiDate, yearOf } from '../domain/dates';
+import { OVERDUE_ROUTE, slotLink, webLink } from '../domain/links';
 import { type DigestItem, escalationMessage, officeDigestMessage, reminderMessage } from '../domain/messages';
 import type { Obligation, Settings, Slot, Unit } from '../domain/model';
 import { dueRefOf, owes, type PlannedNotice, planDay } from '../domain/plan';
@@ -37,7 +38,7 @@ export type SweepSummary = {
   sent: { email: number; sms: number };
 };
 
-export type SweepDeps = { store: Store; queue?: MessageQueue };
+export type SweepDeps = { store: Store; queue?: MessageQueue; webBaseUrl?: string };
 
 const PARALLEL = 16;
 export const openedMarker = (year: number) => `slots-opened#${year}`;
@@ -86,7 +87,7 @@ export async function sweep(d: SweepDeps, at: Date): Promise<SweepSummary> {
         escalatedToOffice.add(slotRef(w.after));
         continue; // the office gets the digest, never one message per unit
       }
-      const out = unit?.active === false ? [] : noticeMessages(cal, w.ob, w.before, unit, n, today);
+      const out = unit?.active === false ? [] : noticeMessages(cal, w.ob, w.before, unit, n, today, d.webBaseUrl);
       messages.push(...out);
       w.ops.push(
         audit({
@@ -124,7 +125,7 @@ export async function sweep(d: SweepDeps, at: Date): Promise<SweepSummary> {
 
   // ---- the office digest ---------------------------------------------------------------------
   const digests = cal.isWorkday(today)
-    ? await officeDigest(store, queue, cal, settings, obById, work, escalatedToOffice, today)
+    ? await officeDigest(store, queue, cal, settings, obById, work, escalatedToOffice, today, d.webBaseUrl)
     : 0;
 
   return { at: at.toISOString(), opened, reminders, escalations, digests, sent: { email: 0, sms: 0 } };
@@ -175,12 +176,14 @@ function noticeMessages(
   unit: Unit | null,
   n: PlannedNotice,
   today: string,
+  webBaseUrl: string | undefined,
 ) {
   const ref = {
     unitName: unit?.name ?? slot.unitName,
     obligationName: ob.name,
     period: slot.period,
     effectiveDeadline: n.dueRef,
+    link: slotLink(webBaseUrl, slot.obligationId, slot.period),
   };
   const returned = slot.state === 'returned';
   const meta = { unitId: slot.unitId, obligationId: slot.obligationId, period: slot.period, kind: n.kind };
@@ -209,6 +212,7 @@ async function officeDigest(
   work: Work[],
   escalatedToOffice: Set<string>,
   today: string,
+  webBaseUrl: string | undefined,
 ): Promise<number> {
   // Owing slots past their effective deadline (GSI3; a GSI read may lag, so this run's own
   // results win), plus returned slots this run escalated (they are not on GSI3).
@@ -237,7 +241,7 @@ async function officeDigest(
     (a, b) => a.effectiveDeadline.localeCompare(b.effectiveDeadline) || a.unitName.localeCompare(b.unitName),
   );
   const news = escalatedToOffice.size > 0 || items.some((i) => i.newlyOverdue);
-  const m = officeDigestMessage(items, today);
+  const m = officeDigestMessage(items, today, webLink(webBaseUrl, OVERDUE_ROUTE));
   const meta = { unitId: OFFICE_TRAIL, kind: 'digest' };
   const msgs: OutgoingMessage[] = [];
   settings.officeContacts.forEach((c, i) => {

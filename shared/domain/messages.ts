@@ -14,10 +14,12 @@ export type SlotRef = {
   period: string;
   /** The date that counts (effective deadline, or resubmit-by date for a returned slot). */
   effectiveDeadline: IsoDate;
+  /** The web page this notice is about (`<webBaseUrl>/#/u/…`); the email ends with it. */
+  link?: string;
 };
 
 export const OFFICE_NAME = '区依法行政工作领导小组办公室（区政府法制办公室）';
-const HOW_TO_UPLOAD = '请登录报送系统上传（POST /v1/uploads）';
+const HOW_TO_UPLOAD = '请登录报送系统上传';
 const WEEKDAYS_SHORT = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'] as const;
 
 /** '2026' → '2026年度', '2026-09' → '2026年9月'. */
@@ -37,9 +39,17 @@ const report = (r: SlotRef) =>
     ? `${r.period}年${r.obligationName}`
     : `${periodLabel(r.period)}${r.obligationName}`;
 
-function signed(lines: string[], date?: IsoDate): string {
-  return [...lines, '', OFFICE_NAME, ...(date ? [formatDateZh(date, false)] : [])].join('\n');
+/** The body, the office's signature and date, and — last — the link to the page it is about. */
+function signed(lines: string[], date?: IsoDate, link?: { label: string; url?: string }): string {
+  return [
+    ...lines,
+    '',
+    OFFICE_NAME,
+    ...(date ? [formatDateZh(date, false)] : []),
+    ...(link?.url ? ['', `${link.label}：${link.url}`] : []),
+  ].join('\n');
 }
+const toSlot = (url?: string) => ({ label: '在线报送', url });
 
 const groupDigits = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
@@ -95,6 +105,7 @@ export function reminderMessage(input: ReminderInput): Message {
         '如已报送，请忽略本提醒。',
       ],
       input.today,
+      toSlot(input.link),
     ),
     sms: `${input.unitName}：${what}${daysLeft === 0 ? `今天截止（${shortDateZh(due, false)}）` : `${shortDateZh(due)}截止，还剩${daysLeft}天`}，请及时登录系统报送。`,
   };
@@ -119,9 +130,10 @@ export function escalationMessage(input: EscalationInput): Message {
         `${to}：`,
         '',
         `贵单位应于${formatDateZh(due)}前报送的${what}，至今尚未报送，已逾期${input.lateDays}个工作日。`,
-        '请督促本单位联络员尽快登录报送系统上传（POST /v1/uploads）。逾期情况将报区政府法制办公室，并纳入年度目标责任考核。',
+        '请督促本单位联络员尽快登录报送系统上传。逾期情况将报区政府法制办公室，并纳入年度目标责任考核。',
       ],
       input.today,
+      toSlot(input.link),
     ),
     sms: `${to}：${what}应于${shortDateZh(due)}前报送，已逾期${input.lateDays}个工作日，请督促报送。`,
   };
@@ -134,7 +146,7 @@ export type DigestItem = SlotRef & {
 };
 
 /** The office's one daily digest: slots at escalation level 2 and the day's newly overdue slots. */
-export function officeDigestMessage(items: DigestItem[], date?: IsoDate): Message {
+export function officeDigestMessage(items: DigestItem[], date?: IsoDate, overdueLink?: string): Message {
   const escalated = items.filter((i) => !i.newlyOverdue).sort((a, b) => b.lateDays - a.lateDays);
   const fresh = items.filter((i) => i.newlyOverdue);
   const line = (i: DigestItem, n: number) =>
@@ -160,9 +172,10 @@ export function officeDigestMessage(items: DigestItem[], date?: IsoDate): Messag
         `截至${day}，逾期未报送情况如下：`,
         '',
         ...sections,
-        '请登录报送系统查看逾期清单（GET /v1/overdue），并督促相关单位尽快报送（催报：POST /v1/chase）。',
+        '请登录报送系统查看逾期清单，并督促相关单位尽快报送（可在清单中逐一催报）。',
       ],
       date,
+      { label: '逾期清单', url: overdueLink },
     ),
     sms: `逾期汇总：升级督办${escalated.length}项，今日新增逾期${fresh.length}项，详见邮件或登录报送系统查看。`,
   };
@@ -190,9 +203,10 @@ export function chaseMessage(input: ChaseInput): Message {
         `${input.unitName}：`,
         '',
         status,
-        '请于收到本通知后尽快登录报送系统上传（POST /v1/uploads）。如有特殊情况，请及时与区政府法制办公室联系。',
+        '请于收到本通知后尽快登录报送系统上传。如有特殊情况，请及时与区政府法制办公室联系。',
       ],
       input.today,
+      toSlot(input.link),
     ),
     sms: `${input.unitName}：${report(input)}${overdue ? `已逾期${input.lateDays ? `${input.lateDays}个工作日` : ''}` : `${shortDateZh(due)}截止`}，尚未报送，请尽快登录系统报送。`,
   };
@@ -243,6 +257,7 @@ export function receiptMessage(input: ReceiptInput): Message {
         '材料将由区政府法制办公室审核，审核结果另行通知。请妥善保存本回执。',
       ],
       shanghaiDate(input.receivedAt),
+      { label: '查看回执', url: input.link },
     ),
     sms: `${input.unitName}${report(ref)}已收到，回执${number}，${status === '按时' ? '按时报送' : status}。`,
   };
@@ -268,10 +283,10 @@ export function rejectionMessage(input: RejectionInput): Message {
   const due = input.effectiveDeadline;
   const passed = due && input.receivedAt && shanghaiDate(input.receivedAt) > due;
   const fix = !due
-    ? `请按上述原因修正后登录报送系统重新上传（POST /v1/uploads）。`
+    ? '请按上述原因修正后登录报送系统重新上传。'
     : passed
-      ? `截止日期${formatDateZh(due)}已过，请按上述原因修正后尽快登录报送系统重新上传（POST /v1/uploads），是否逾期以实际接收时间认定。`
-      : `请按上述原因修正后，于${formatDateZh(due)}前登录报送系统重新上传（POST /v1/uploads）。`;
+      ? `截止日期${formatDateZh(due)}已过，请按上述原因修正后尽快登录报送系统重新上传，是否逾期以实际接收时间认定。`
+      : `请按上述原因修正后，于${formatDateZh(due)}前登录报送系统重新上传。`;
   return {
     subject: `【报送未通过】${input.unitName}${report(ref)}文件未通过校验，请重新上传`,
     text: signed(
@@ -284,6 +299,7 @@ export function rejectionMessage(input: RejectionInput): Message {
         `${fix}${limits.length ? `本事项${limits.join('，')}。` : ''}`,
       ],
       input.receivedAt ? shanghaiDate(input.receivedAt) : undefined,
+      toSlot(input.link),
     ),
     sms: `${input.unitName}：${report(ref)}文件未通过校验，未予接收，请查看邮件了解原因后重新上传。`,
   };
@@ -301,9 +317,10 @@ export function returnedMessage(input: ReturnedInput): Message {
         '',
         `贵单位报送的${report(input)}经审核需修改完善，现予退回。`,
         ...(input.comment ? [`审核意见：${input.comment}`] : []),
-        `请于${formatDateZh(input.resubmitBy)}前修改完善，并登录报送系统重新上传（POST /v1/uploads）。`,
+        `请于${formatDateZh(input.resubmitBy)}前修改完善，并登录报送系统重新上传。`,
       ],
       input.today,
+      toSlot(input.link),
     ),
     sms: `${input.unitName}：${report(input)}已退回修改，请于${shortDateZh(input.resubmitBy)}前重新报送。`,
   };

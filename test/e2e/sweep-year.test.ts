@@ -217,6 +217,18 @@ describe('a year of sweeps (2026) for a unit that never submits', () => {
     expect(sent.filter((s) => s.channel === 'sms' && [...s.text].length > 70)).toEqual([]);
   });
 
+  it('ends every email with the link to its page on this server, and names no API path', () => {
+    const emails = sent.filter((s) => s.channel === 'email');
+    for (const e of emails) {
+      const last = e.text.split('\n').at(-1) ?? '';
+      if (e.to === OFFICE.email) expect(last).toBe(`逾期清单：${rt.url}/#/o/overdue`);
+      else expect(last).toMatch(new RegExp(`^在线报送：${rt.url}/#/u/[a-z-]+/2026(-\\d\\d)?$`));
+      expect(e.text).not.toContain('/v1/');
+    }
+    const reminder = sent.find(liaisonMail('never', '半年工作进展情况'));
+    expect(reminder?.text.endsWith(`${rt.url}/#/u/half-year-report/2026`)).toBe(true);
+  });
+
   it('counts what it sent in the sweep summary', () => {
     const emails = summaries.reduce((n, s) => n + s.sent.email, 0);
     const sms = summaries.reduce((n, s) => n + s.sent.sms, 0);
@@ -290,6 +302,7 @@ describe('over HTTP: chase-up, /dev/sweep, /dev/outbox', () => {
     expect(chased).toHaveLength(1);
     expect(chased[0]!.subject).toContain('【催报】');
     expect(chased[0]!.text).toContain('2026年12月7日（星期一）');
+    expect(chased[0]!.text.endsWith(`在线报送：${rt.url}/#/u/annual-summary/2026`)).toBe(true);
     expect(box.sms.filter((m) => m.to === '+8613800010010')).toHaveLength(1);
     expect(box.sms.every((m) => m.text.startsWith('【区法制办】'))).toBe(true);
     const slot = await rt.deps.store.getSlot('annual-summary', '2026', 'never');

@@ -231,6 +231,7 @@ describe('uploads over HTTP (local runtime)', () => {
     const mail = await emailContaining(sha(PDF));
     expect(mail.subject).toContain('回执');
     expect(mail.text).toContain('按时');
+    expect(mail.text.endsWith(`\n查看回执：${rt.url}/#/u/annual-summary/2026`)).toBe(true);
     pdfId = up.submissionId;
   });
 
@@ -240,7 +241,8 @@ describe('uploads over HTTP (local runtime)', () => {
     expect(sub.state).toBe('rejected');
     expect(sub.rejectReason).toContain('PNG');
     expect(sub.downloadUrl).toBeUndefined();
-    await emailContaining(sub.rejectReason);
+    const mail = await emailContaining(sub.rejectReason);
+    expect(mail.text.endsWith(`\n在线报送：${rt.url}/#/u/half-year-report/2026`)).toBe(true);
   });
 
   it('a DOCX and an OFD (zip containers) are accepted', async () => {
@@ -368,6 +370,9 @@ describe('uploads over HTTP (local runtime)', () => {
     });
     expect(returned.status).toBe(200);
     expect(returned.body.review).toMatchObject({ decision: 'return', resubmitBy: '2026-04-17' });
+    const notice = await emailContaining('请补充第三季度数据');
+    expect(notice.subject).toContain('退回修改');
+    expect(notice.text.endsWith(`\n在线报送：${rt.url}/#/u/half-year-report/2026`)).toBe(true);
     const slots = await api(`/v1/units/${UNIT}/slots?year=2026`, { token: unitToken });
     const slot = slots.body.items.find(
       (s: { obligationId: string }) => s.obligationId === 'half-year-report',

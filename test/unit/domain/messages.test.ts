@@ -50,7 +50,7 @@ describe('notice templates', () => {
     namesTheSlot(m);
     expect(m.text).toContain('2026年7月6日（星期一）');
     expect(m.text).toContain('距截止还有3天');
-    expect(m.text).toContain('请登录报送系统上传（POST /v1/uploads）');
+    expect(m.text).toContain('请登录报送系统上传。');
     expect(m.sms).toContain('7月6日（周一）');
     const today = reminderMessage({ ...ref, offset: 0, today: '2026-07-06' });
     expect(today.subject).toContain('今天截止');
@@ -67,7 +67,7 @@ describe('notice templates', () => {
     expect(m.text.startsWith('城关镇人民政府负责人：')).toBe(true);
     expect(m.text).toContain('已逾期1个工作日');
     expect(m.text).toContain('2026年7月6日（星期一）');
-    expect(m.text).toContain('POST /v1/uploads');
+    expect(m.text).toContain('请督促本单位联络员尽快登录报送系统上传');
     expect(escalationMessage({ ...ref, lateDays: 2, leaderName: '张三' }).text).toContain('张三同志');
   });
 
@@ -95,7 +95,7 @@ describe('notice templates', () => {
     namesTheSlot(m);
     expect(m.subject).toContain('【催报】');
     expect(m.text).toContain('已逾期4个工作日');
-    expect(m.text).toContain('POST /v1/uploads');
+    expect(m.text).toContain('尽快登录报送系统上传');
     expect(chaseMessage({ ...ref, state: 'open', today: '2026-07-01' }).text).not.toContain('逾期');
     expect(chaseMessage({ ...ref, state: 'returned', today: '2026-07-01' }).text).toContain('退回修改');
   });
@@ -138,7 +138,7 @@ describe('notice templates', () => {
     });
     namesTheSlot(m);
     expect(m.text).toContain('原因：文件内容不是PDF格式');
-    expect(m.text).toContain('于2026年7月6日（星期一）前登录报送系统重新上传（POST /v1/uploads）');
+    expect(m.text).toContain('于2026年7月6日（星期一）前登录报送系统重新上传。');
     expect(m.text).toContain('PDF、OFD');
     expect(m.text).toContain('50 MB');
   });
@@ -148,6 +148,38 @@ describe('notice templates', () => {
     namesTheSlot(m);
     expect(m.text).toContain('审核意见：请补充数据');
     expect(m.text).toContain('2026年7月15日（星期三）');
+  });
+
+  it('every email ends with the link to its page; no notice names an API path', () => {
+    const link = 'https://d1234.cloudfront.net/#/u/half-year-report/2026';
+    const overdue = 'https://d1234.cloudfront.net/#/o/overdue';
+    const file = { fileName: 'a.pdf', receivedAt: new Date('2026-07-03T02:00:00Z') };
+    const toUnits: Array<[Message, string]> = [
+      [reminderMessage({ ...ref, link, offset: 3, today: '2026-07-03' }), '在线报送'],
+      [reminderMessage({ ...ref, link, offset: 1, returned: true }), '在线报送'],
+      [escalationMessage({ ...ref, link, lateDays: 1, today: '2026-07-07' }), '在线报送'],
+      [chaseMessage({ ...ref, link, state: 'overdue', lateDays: 4, today: '2026-07-10' }), '在线报送'],
+      [
+        receiptMessage({ ...ref, ...file, link, size: 10, sha256: 'a'.repeat(64), onTime: true, lateDays: 0 }),
+        '查看回执',
+      ],
+      [rejectionMessage({ ...ref, ...file, link, reason: '类型不符' }), '在线报送'],
+      [returnedMessage({ ...ref, link, resubmitBy: '2026-07-15' }), '在线报送'],
+    ];
+    for (const [m, label] of toUnits) {
+      expect(m.text.endsWith(`\n\n${label}：${link}`), m.subject).toBe(true);
+      // the signature comes before the link
+      expect(m.text.indexOf('区政府法制办公室）')).toBeLessThan(m.text.indexOf(link));
+    }
+    const digest = officeDigestMessage([{ ...ref, lateDays: 3 }], '2026-07-09', overdue);
+    expect(digest.text.endsWith(`\n\n逾期清单：${overdue}`)).toBe(true);
+    const all = [...toUnits.map(([m]) => m), digest];
+    // nor do the same notices without a configured address (no link line then)
+    all.push(reminderMessage({ ...ref, offset: 3 }), officeDigestMessage([{ ...ref, lateDays: 3 }]));
+    for (const m of all) expect(`${m.subject}${m.text}${m.sms}`).not.toMatch(/\/v1\/|\b(GET|POST|PUT) \//);
+    expect(reminderMessage({ ...ref, offset: 3 }).text).not.toContain('在线报送');
+    // SMS stay without links (length, and mainland carriers' rules on links in texts)
+    for (const m of all) expect(m.sms).not.toContain('http');
   });
 
   it('every SMS of the default obligations fits in 70 characters with the signature', () => {
