@@ -13,6 +13,7 @@ import {
 } from '../../shared/domain/model';
 import { csvResponse, toCsv, wantsCsv } from '../../shared/http/csv';
 import { def } from '../../shared/http/router';
+import { multilineText } from '../../shared/domain/text';
 import { pageAfter } from '../../shared/app/paging';
 import { pageQuery } from './routes';
 
@@ -28,7 +29,7 @@ export const STATE_ZH: Record<SlotState, string> = {
 
 const format = z.enum(['json', 'csv']).optional();
 const slotKey = z.object({ obligationId: obligationIdSchema, period: periodSchema, unitId: unitIdSchema });
-const reason = z.string().trim().min(1, 'a reason is required').max(500);
+const reason = multilineText(500, 1);
 const now = () => deps().clock.now();
 const yesNo = (b: boolean | null) => (b === null ? '' : b ? '是' : '否');
 const localTime = (iso: string | null) => (iso ? shanghaiDateTime(new Date(iso)) : '');

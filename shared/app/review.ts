@@ -6,6 +6,7 @@ import { conflict, forbidden, invalid, notFound } from '../domain/errors';
 import { slotLink } from '../domain/links';
 import { returnedMessage } from '../domain/messages';
 import { isoDate, type Principal, type Slot, type Submission } from '../domain/model';
+import { multilineText } from '../domain/text';
 import { applySlotEvent } from '../domain/slotState';
 import { actorOf, audit } from './audit';
 import { loadCalendar } from './calendar';
@@ -17,7 +18,7 @@ import { toLiaisons, type UploadDeps } from './submissions';
 
 export const reviewSchema = z.strictObject({
   decision: z.enum(['accept', 'return']),
-  comment: z.string().trim().max(2000).optional(),
+  comment: multilineText(2000).optional(),
   resubmitBy: isoDate.optional(),
 });
 export type ReviewRequest = z.infer<typeof reviewSchema>;

@@ -13,6 +13,7 @@ import {
 } from '../domain/model';
 import { cleanFileName, declaredType } from '../domain/sniff';
 import { isOpenForUpload } from '../domain/slotState';
+import { isWellFormed } from '../domain/text';
 import { actorOf, audit } from './audit';
 import { loadCalendar } from './calendar';
 import { submissionView } from './views';
@@ -30,7 +31,10 @@ export const uploadRequestSchema = z.strictObject({
   /** Optional: a unit may name itself; naming another unit is refused (403). */
   unitId: unitIdSchema.optional(),
   /** Kept (cleaned) as metadata and shown in receipts; never part of the object key. */
-  fileName: z.string().max(1024, 'fileName is too long'),
+  fileName: z
+    .string()
+    .max(1024, 'fileName is too long')
+    .refine(isWellFormed, 'fileName must be well-formed Unicode (no lone surrogates)'),
   contentType: z
     .string()
     .max(255)

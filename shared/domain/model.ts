@@ -1,6 +1,7 @@
 // The concepts of SPEC §2 as zod schemas (validation at every boundary) and the
 // stored shapes derived from them. Pure: no I/O, no AWS.
 import * as z from 'zod';
+import { isCleanText, lineText, monthDaySchema } from './text';
 
 export const DATE_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const isoDate = z
@@ -29,27 +30,12 @@ export const periodSchema = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'peri
 export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'phone must be E.164, e.g. +8613800000000');
 export const emailSchema = z.email('invalid email address');
 
-/**
- * SPEC §5: text fields accept well-formed Unicode only — no lone surrogates, no control characters
- * (newline and tab only where multi-line text is allowed).
- */
-export function isWellFormedText(s: string, multiline = false): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: this regex exists to find them
-  const control = multiline ? /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/ : /[\u0000-\u001F\u007F-\u009F]/;
-  const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-  return !loneSurrogate.test(s) && !control.test(s);
-}
-const wellFormed = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((s) => isWellFormedText(s), 'must be well-formed text without control characters');
+/** SPEC §5 text check (kept under this name for callers of the first version; see ./text). */
+export { isCleanText as isWellFormedText } from './text';
 
 export const contactSchema = z.strictObject({
   role: z.enum(['liaison', 'leader']),
-  name: wellFormed(50),
+  name: lineText(50),
   email: emailSchema.optional(),
   phone: phoneSchema.optional(),
 });
@@ -58,26 +44,26 @@ export type Contact = z.infer<typeof contactSchema>;
 export const contactsBodySchema = z.array(contactSchema).max(10);
 
 export const unitKinds = ['town', 'department', 'other'] as const;
+export const tagSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'tag must be lowercase letters, digits, -');
 export const unitBodySchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: lineText(100),
   kind: z.enum(unitKinds),
-  tags: z
-    .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'tag must be lowercase letters, digits, -'))
-    .max(20)
-    .default([]),
+  tags: z.array(tagSchema).max(20).default([]),
   active: z.boolean().default(true),
   contacts: contactsBodySchema.default([]),
 });
 export const unitSchema = unitBodySchema.extend({ unitId: unitIdSchema });
 export type Unit = z.infer<typeof unitSchema>;
 
-const mmdd = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD');
+const mmdd = monthDaySchema;
 
 export const appliesToSchema = z.union([
   z.literal('all'),
   z.strictObject({
     kinds: z.array(z.enum(unitKinds)).optional(),
-    tags: z.array(z.string()).optional(),
+    tags: z.array(tagSchema).optional(),
     unitIds: z.array(unitIdSchema).optional(),
   }),
 ]);
@@ -93,7 +79,7 @@ export const escalationStepSchema = z.strictObject({
 });
 
 const obligationCommon = {
-  name: z.string().trim().min(1).max(100),
+  name: lineText(100),
   appliesTo: appliesToSchema.default('all'),
   reminderDays: z.array(z.number().int().min(0).max(60)).max(10).default([7, 3, 1, 0]),
   escalation: z
@@ -139,13 +125,16 @@ export const settingsSchema = z.strictObject({
   officeContacts: z
     .array(
       z.strictObject({
-        name: z.string().trim().min(1).max(50),
+        name: lineText(50),
         email: emailSchema.optional(),
         phone: phoneSchema.optional(),
       }),
     )
     .max(20),
-  smsSignature: z.string().regex(/^【[^【】]{1,12}】$/, 'smsSignature must look like 【…】'),
+  smsSignature: z
+    .string()
+    .regex(/^【[^【】]{1,12}】$/, 'smsSignature must look like 【…】')
+    .refine((s) => isCleanText(s), 'smsSignature must be well-formed text without control characters'),
   senderEmail: emailSchema,
   sesRatePerSecond: z.number().min(0.1).max(1000).default(14),
   latePenaltyPerDay: z.number().min(0).max(100).default(10),
