@@ -55,7 +55,13 @@ export class S3ObjectStore extends S3ObjectReader implements ObjectStore {
     return { url: r.url, fields: r.fields, expiresAt: new Date(policy.expiration).toISOString() };
   }
 
-  presignGet(key: string, fileName: string, expiresSeconds: number, versionId?: string): Promise<string> {
+  presignGet(
+    key: string,
+    fileName: string,
+    expiresSeconds: number,
+    versionId?: string,
+    contentType?: string,
+  ): Promise<string> {
     return getSignedUrl(
       this.client,
       new GetObjectCommand({
@@ -63,6 +69,7 @@ export class S3ObjectStore extends S3ObjectReader implements ObjectStore {
         Key: key,
         VersionId: versionId,
         ResponseContentDisposition: contentDisposition(fileName),
+        ...(contentType ? { ResponseContentType: contentType } : {}),
       }),
       { expiresIn: expiresSeconds },
     );

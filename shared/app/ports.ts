@@ -148,7 +148,14 @@ export interface ObjectStore extends ObjectReader {
     expiresSeconds: number;
     metadata: Record<string, string>;
   }): Promise<PresignedPost>;
-  presignGet(key: string, fileName: string, expiresSeconds: number, versionId?: string): Promise<string>;
+  /** A short-lived GET that downloads as `fileName`, served as `contentType` when given. */
+  presignGet(
+    key: string,
+    fileName: string,
+    expiresSeconds: number,
+    versionId?: string,
+    contentType?: string,
+  ): Promise<string>;
 }
 
 export type OutgoingMessage = {

@@ -110,7 +110,7 @@ export async function recordUpload(d: ReceiptDeps, ev: ObjectCreated): Promise<R
   let reason: string | null = null;
   if (obj.size > ob.maxBytes) reason = `文件大小 ${obj.size} 字节，超过上限 ${ob.maxBytes} 字节`;
   else {
-    const declared = declaredType(sub.fileName, sub.contentType);
+    const declared = declaredType(sub.fileName);
     const check = checkContent(obj.leading, declared, ob.allowedTypes);
     if (!check.ok) reason = check.reason;
     else if (declared) {

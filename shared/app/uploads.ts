@@ -11,7 +11,7 @@ import {
   type Submission,
   unitIdSchema,
 } from '../domain/model';
-import { cleanFileName, declaredType } from '../domain/sniff';
+import { cleanFileName, declaredType, downloadName, mimeOf, typeOfMime } from '../domain/sniff';
 import { isOpenForUpload } from '../domain/slotState';
 import { isWellFormed } from '../domain/text';
 import { actorOf, audit } from './audit';
@@ -70,12 +70,15 @@ export async function requestUpload(d: UploadDeps, principal: Principal | null, 
     ]);
   }
   const fileName = cleanFileName(body.fileName);
-  const type = declaredType(fileName, body.contentType);
+  // The type is the extension's, and only the obligation's allowed extensions pass; the stored
+  // Content-Type is that type's, never the client's `contentType`.
+  const type = declaredType(fileName);
   if (!type || !ob.allowedTypes.includes(type)) {
     throw new AppError('unsupported_type', `allowed types: ${ob.allowedTypes.join(', ')}`, [
-      { field: 'contentType', message: `allowed: ${ob.allowedTypes.join(', ')}` },
+      { field: 'fileName', message: `the extension must be one of: ${ob.allowedTypes.join(', ')}` },
     ]);
   }
+  const contentType = mimeOf(type);
 
   const submission: Submission = {
     submissionId: ulid(now.getTime()),
@@ -85,7 +88,7 @@ export async function requestUpload(d: UploadDeps, principal: Principal | null, 
     state: 'awaiting-upload',
     key: '',
     fileName,
-    contentType: body.contentType,
+    contentType,
     size: body.size,
     sha256: null,
     receivedAt: null,
@@ -97,7 +100,7 @@ export async function requestUpload(d: UploadDeps, principal: Principal | null, 
   // Presign first (no I/O on S3): a failure leaves no dangling submission behind.
   const post = await d.objects.presignPost({
     key: submission.key,
-    contentType: body.contentType,
+    contentType,
     maxBytes: ob.maxBytes,
     expiresSeconds: UPLOAD_EXPIRY_SECONDS,
     metadata: { filename: encodeURIComponent(fileName) },
@@ -112,7 +115,7 @@ export async function requestUpload(d: UploadDeps, principal: Principal | null, 
       obligationId: ob.obligationId,
       period: body.period,
       submissionId: submission.submissionId,
-      detail: { fileName, contentType: body.contentType, size: body.size },
+      detail: { fileName, contentType, size: body.size },
     }),
   ]);
   return {
@@ -142,14 +145,18 @@ export async function getSubmission(
     throw forbidden("another unit's submission");
   }
   const view = submissionView(sub);
-  if (!DOWNLOADABLE.has(sub.state)) return view;
+  // A received file's extension is its checked type (the receipt matched the leading bytes to it);
+  // records from before extensions were enforced had their type checked against the stored MIME.
+  const type = declaredType(sub.fileName) ?? typeOfMime(sub.contentType);
+  if (!DOWNLOADABLE.has(sub.state) || !type) return view;
   return {
     ...view,
     downloadUrl: await d.objects.presignGet(
       sub.key,
-      sub.fileName || sub.submissionId,
+      downloadName(sub.fileName, type),
       DOWNLOAD_EXPIRY_SECONDS,
       sub.versionId,
+      mimeOf(type),
     ),
   };
 }

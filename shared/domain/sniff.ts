@@ -48,8 +48,11 @@ export const TYPE_LABEL: Record<FileType, string> = {
 
 const isFileType = (s: string): s is FileType => Object.hasOwn(CONTAINER_OF, s);
 
-/** The type an upload claims: from the file name's extension first, the content type as fallback. */
-export function declaredType(fileName: string, contentType: string): FileType | null {
+/**
+ * The type an upload claims: its file name's extension, and nothing else. The client's
+ * `contentType` never decides it (a `.bat` declared `application/pdf` is no PDF to the office).
+ */
+export function declaredType(fileName: string): FileType | null {
   const dot = fileName.lastIndexOf('.');
   const ext =
     dot >= 0
@@ -58,12 +61,26 @@ export function declaredType(fileName: string, contentType: string): FileType | 
           .trim()
           .toLowerCase()
       : '';
-  if (isFileType(ext)) return ext;
+  return isFileType(ext) ? ext : null;
+}
+
+/** The type a MIME type names (parameters ignored), or null. */
+export function typeOfMime(contentType: string): FileType | null {
   const mime = contentType.split(';')[0]!.trim().toLowerCase();
-  for (const [type, mimes] of Object.entries(MIME_TYPES)) {
-    if (mimes.includes(mime)) return type as FileType;
-  }
+  for (const [type, mimes] of Object.entries(MIME_TYPES)) if (mimes.includes(mime)) return type as FileType;
   return null;
+}
+
+/** The Content-Type stored with, and served for, a file of this type. */
+export const mimeOf = (type: FileType): string => MIME_TYPES[type][0]!;
+
+/**
+ * The name a download carries: the stored name with its extension forced to the file's type
+ * (`报告.bat` of a PDF downloads as `报告.bat.pdf`), so the office's computer opens it as what the
+ * receipt checked it to be.
+ */
+export function downloadName(fileName: string, type: FileType): string {
+  return declaredType(fileName) === type ? fileName : `${fileName}.${type}`;
 }
 
 /** A guess at what a file really is, for a helpful rejection message. */

@@ -285,11 +285,11 @@ describe('receipt handler (S3 → SQS → receipt)', () => {
 
   it('malicious file names never reach the key and are cleaned in metadata', async () => {
     const names = [
-      '../../etc/passwd',
+      '../../etc/passwd.pdf',
       `${'长'.repeat(300)}.pdf`,
       'a\u0000b\u0007c\u202Efdp.exe.pdf',
-      '',
-      '..\\..\\boot.ini',
+      '.pdf',
+      '..\\..\\boot.ini.pdf',
     ];
     for (const fileName of names) {
       const req = uploadRequestSchema.parse({

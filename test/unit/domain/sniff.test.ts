@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkContent, cleanFileName, declaredType, sniffType } from '../../../shared/domain/sniff';
+import {
+  checkContent,
+  cleanFileName,
+  declaredType,
+  downloadName,
+  mimeOf,
+  sniffType,
+  typeOfMime,
+} from '../../../shared/domain/sniff';
 
 const bytes = (...parts: (string | number[])[]) =>
   new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'latin1')] : p)));
@@ -21,26 +29,41 @@ describe('sniffType', () => {
 });
 
 describe('declaredType', () => {
-  it('from the extension first, case-insensitive', () => {
-    expect(declaredType('半年总结.PDF', 'application/octet-stream')).toBe('pdf');
-    expect(declaredType('a.docx', 'application/pdf')).toBe('docx');
-    expect(declaredType('a.ofd', '')).toBe('ofd');
-    expect(declaredType('a.wps', '')).toBe('wps');
+  it('from the extension, case-insensitive', () => {
+    expect(declaredType('半年总结.PDF')).toBe('pdf');
+    expect(declaredType('a.docx')).toBe('docx');
+    expect(declaredType('a.ofd')).toBe('ofd');
+    expect(declaredType('a.wps')).toBe('wps');
   });
-  it('the content type as fallback (parameters ignored)', () => {
-    expect(declaredType('report', 'application/pdf')).toBe('pdf');
-    expect(declaredType('report', 'Application/PDF; charset=binary')).toBe('pdf');
-    expect(declaredType('x', 'application/msword')).toBe('doc');
-    expect(declaredType('x', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')).toBe(
-      'docx',
-    );
-    expect(declaredType('x', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')).toBe(
-      'xlsx',
-    );
-    expect(declaredType('x', 'application/ofd')).toBe('ofd');
-    expect(declaredType('x', 'application/kswps')).toBe('wps');
-    expect(declaredType('x', 'application/vnd.ms-works')).toBe('wps');
-    expect(declaredType('photo.png', 'image/png')).toBeNull();
+  it('nothing else: no extension, or one not ours, declares no type', () => {
+    for (const name of [
+      'report',
+      '年度工作总结.bat',
+      'a.hta',
+      'a.html',
+      'a.svg',
+      'a.lnk',
+      'a.exe',
+      'a.pdf.exe',
+      'photo.png',
+    ])
+      expect([name, declaredType(name)]).toEqual([name, null]);
+  });
+});
+
+describe('typeOfMime, mimeOf and downloadName', () => {
+  it('maps MIME types to file types and back (parameters ignored)', () => {
+    expect(typeOfMime('Application/PDF; charset=binary')).toBe('pdf');
+    expect(typeOfMime('application/msword')).toBe('doc');
+    expect(typeOfMime('application/kswps')).toBe('wps');
+    expect(typeOfMime('text/html')).toBeNull();
+    for (const t of ALL) expect(typeOfMime(mimeOf(t))).toBe(t);
+  });
+  it('forces the extension of a download to the file’s type', () => {
+    expect(downloadName('年度工作总结.pdf', 'pdf')).toBe('年度工作总结.pdf');
+    expect(downloadName('年度工作总结.PDF', 'pdf')).toBe('年度工作总结.PDF');
+    expect(downloadName('年度工作总结.bat', 'pdf')).toBe('年度工作总结.bat.pdf');
+    expect(downloadName('总结.docx', 'xlsx')).toBe('总结.docx.xlsx');
   });
 });
 

@@ -1,0 +1,205 @@
+// Defects found by the security review and the test audit (issue 11), each pinned through the
+// real handlers on the real stand-ins (DynamoDB Local, s3rver): hostile uploads, malformed text,
+// forged cursors, unbounded forms, audit diffs, loose dates.
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { handler as api } from '../../functions/api/handler';
+import { handler as chase } from '../../functions/chase/handler';
+import { handler as uploads } from '../../functions/uploads/handler';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/standins';
+import { routes } from '../../infra/routes';
+import { SettableClock } from '../../shared/adapters/clock';
+import { setDeps } from '../../shared/adapters/container';
+import { createTable } from '../../shared/adapters/dynamo/create-table';
+import { DynamoStore } from '../../shared/adapters/dynamo/store';
+import { makeS3Client, S3ObjectStore } from '../../shared/adapters/s3';
+import type { MessageQueue, OutgoingMessage } from '../../shared/app/ports';
+import { recordUpload } from '../../shared/app/receipt';
+import { defaultObligations, defaultSettings } from '../../shared/domain/defaults';
+import type { Submission } from '../../shared/domain/model';
+import type { HttpEvent, HttpResult } from '../../shared/http/router';
+
+const endpoints = inject('endpoints');
+const suffix = randomBytes(4).toString('hex');
+const TABLE = `hardening-${suffix}`;
+const BUCKET = `hardening-${suffix}`;
+const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+const dynamodb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
+const s3 = makeS3Client({ ...common, endpoint: endpoints.s3 });
+const store = new DynamoStore(dynamodb, TABLE);
+const objects = new S3ObjectStore(s3, BUCKET);
+const clock = new SettableClock();
+const queued: OutgoingMessage[] = [];
+const queue: MessageQueue = { enqueue: async (m) => void queued.push(...m) };
+
+type Handler = (e: HttpEvent, c: never) => Promise<HttpResult>;
+const byFn: Record<string, Handler> = {
+  api: api as unknown as Handler,
+  uploads: uploads as unknown as Handler,
+  chase: chase as unknown as Handler,
+};
+const office = { sub: 'o1', 'cognito:groups': ['office'] };
+const unitClaims = (unitId: string) => ({
+  sub: `u-${unitId}`,
+  'cognito:groups': ['unit'],
+  'custom:unitId': unitId,
+});
+
+/** One request through the Lambda that serves the route, as API Gateway would send it. */
+export async function call(
+  routeKey: string,
+  init: {
+    claims?: Record<string, unknown>;
+    params?: Record<string, string>;
+    query?: Record<string, string>;
+    body?: unknown;
+  } = {},
+) {
+  const route = routes.find((r) => `${r.method} ${r.path}` === routeKey);
+  if (!route) throw new Error(`no route ${routeKey}`);
+  const event = {
+    routeKey,
+    headers: { authorization: 'Bearer token' },
+    pathParameters: init.params,
+    queryStringParameters: init.query,
+    body:
+      init.body === undefined
+        ? undefined
+        : typeof init.body === 'string'
+          ? init.body
+          : JSON.stringify(init.body),
+    isBase64Encoded: false,
+    requestContext: { authorizer: { jwt: { claims: init.claims ?? office, scopes: [] } } },
+  } as unknown as HttpEvent;
+  const r = await byFn[route.fn]!(event, {} as never);
+  const text = String(r.body ?? '');
+  return {
+    status: r.statusCode ?? 200,
+    headers: (r.headers ?? {}) as Record<string, string>,
+    text,
+    body: text.startsWith('{') ? JSON.parse(text) : undefined,
+  };
+}
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const TOWN = 'town-a';
+const uploadBody = (over: Record<string, unknown> = {}) => ({
+  obligationId: 'annual-summary',
+  period: '2026',
+  fileName: '年度工作总结.pdf',
+  contentType: 'application/pdf',
+  size: PDF.length,
+  ...over,
+});
+
+beforeAll(async () => {
+  await createTable(dynamodb, TABLE);
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  for (const o of defaultObligations) await store.write([{ type: 'putObligation', obligation: o }]);
+  await store.write([{ type: 'putSettings', settings: defaultSettings }]);
+  setDeps({ store, clock, objects, queue });
+  clock.set(new Date('2026-06-01T10:00:00+08:00'));
+  const put = await call('PUT /v1/units/{unitId}', {
+    params: { unitId: TOWN },
+    body: {
+      name: '城关镇',
+      kind: 'town',
+      tags: ['law-enforcement'],
+      contacts: [{ role: 'liaison', name: '王联络', email: 'liaison@town-a.example.gov.cn' }],
+    },
+  });
+  expect(put.status).toBe(201);
+}, 60_000);
+beforeEach(() => {
+  queued.length = 0;
+  clock.set(new Date('2026-06-01T10:00:00+08:00'));
+});
+afterAll(() => setDeps(undefined));
+
+describe('defect 2: only the obligation’s allowed extensions reach the office', () => {
+  it('a .bat (or .hta, .html, .svg, .lnk, .exe, none) is 415, whatever contentType the client claims', async () => {
+    for (const fileName of [
+      '年度工作总结.bat',
+      'a.hta',
+      'a.html',
+      'a.svg',
+      'a.lnk',
+      'a.exe',
+      'a.pdf.exe',
+      '年度工作总结',
+    ]) {
+      const r = await call('POST /v1/uploads', { claims: unitClaims(TOWN), body: uploadBody({ fileName }) });
+      expect([fileName, r.status, r.body.error.code]).toEqual([fileName, 415, 'unsupported_type']);
+      expect(r.body.error.details[0].field).toBe('fileName');
+    }
+    const { submissions } = await store.unitYear(TOWN, 2026);
+    expect(submissions).toEqual([]);
+  });
+
+  it('an extension the obligation does not allow is 415 too', async () => {
+    await call('PUT /v1/obligations/{obligationId}', {
+      params: { obligationId: 'pdf-only' },
+      body: { kind: 'deadline', name: '仅PDF', due: '12-20', allowedTypes: ['pdf'] },
+    });
+    const r = await call('POST /v1/uploads', {
+      claims: unitClaims(TOWN),
+      body: uploadBody({ obligationId: 'pdf-only', fileName: '表.xlsx' }),
+    });
+    expect([r.status, r.body.error.code]).toEqual([415, 'unsupported_type']);
+  });
+
+  it('the stored Content-Type and the download’s name come from the type, never from the client', async () => {
+    const r = await call('POST /v1/uploads', {
+      claims: unitClaims(TOWN),
+      body: uploadBody({ contentType: 'text/html' }),
+    });
+    expect(r.status).toBe(201);
+    expect(r.body.fields['Content-Type']).toBe('application/pdf');
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: r.body.key, Body: PDF, ContentType: 'application/pdf' }),
+    );
+    expect(
+      await recordUpload(
+        { store, clock, objects, queue },
+        { key: r.body.key, eventTime: clock.now().toISOString() },
+      ),
+    ).toBe('received');
+    const got = await call('GET /v1/submissions/{submissionId}', {
+      params: { submissionId: r.body.submissionId },
+    });
+    expect(got.body.contentType).toBe('application/pdf');
+    const url = new URL(got.body.downloadUrl);
+    expect(url.searchParams.get('response-content-type')).toBe('application/pdf');
+    expect(url.searchParams.get('response-content-disposition')).toContain(
+      encodeURIComponent('年度工作总结.pdf'),
+    );
+  });
+
+  it('a record stored before the fix (name .bat, PDF inside) downloads as .bat.pdf, served as a PDF', async () => {
+    const legacy: Submission = {
+      submissionId: '01JZZZZZZZZZZZZZZZZZZZZZZZ',
+      unitId: TOWN,
+      obligationId: 'annual-plan',
+      period: '2026',
+      state: 'received',
+      key: `submissions/annual-plan/2026/${TOWN}/01JZZZZZZZZZZZZZZZZZZZZZZZ`,
+      fileName: '年度工作总结.bat',
+      contentType: 'application/pdf',
+      size: PDF.length,
+      sha256: 'x'.repeat(64),
+      receivedAt: '2026-04-01T02:00:00.000Z',
+      onTime: true,
+      lateDays: 0,
+      createdAt: '2026-04-01T02:00:00.000Z',
+    };
+    await store.write([{ type: 'putSubmission', submission: legacy }]);
+    const got = await call('GET /v1/submissions/{submissionId}', {
+      params: { submissionId: legacy.submissionId },
+    });
+    const url = new URL(got.body.downloadUrl);
+    expect(url.searchParams.get('response-content-disposition')).toMatch(/filename="[^"]*\.bat\.pdf"/);
+    expect(url.searchParams.get('response-content-type')).toBe('application/pdf');
+  });
+});
