@@ -1,8 +1,16 @@
-// CSV that Excel opens with the Chinese intact: UTF-8 with a BOM, CRLF line ends, RFC 4180 quoting.
+// CSV that Excel opens with the Chinese intact: UTF-8 with a BOM, CRLF line ends, RFC 4180 quoting,
+// and no cell that runs as a formula.
 import { HttpResponse } from './router';
 
+/**
+ * A cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, carriage return
+ * first) is written as text: prefixed with `'` (CSV injection). Numbers stay numbers.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 const cell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v);
+  const raw = v === null || v === undefined ? '' : String(v);
+  const s = typeof v !== 'number' && FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
