@@ -203,3 +203,57 @@ describe('defect 2: only the obligation’s allowed extensions reach the office'
     expect(url.searchParams.get('response-content-type')).toBe('application/pdf');
   });
 });
+
+describe('defect 6: no 500 for malformed input', () => {
+  it('a lone-surrogate fileName on POST /v1/uploads is 400 on fileName', async () => {
+    for (const fileName of ['计划\uD800.pdf', '\uDC00计划.pdf']) {
+      const r = await call('POST /v1/uploads', { claims: unitClaims(TOWN), body: uploadBody({ fileName }) });
+      expect([r.status, r.body.error.code, r.body.error.details[0].field]).toEqual([
+        400,
+        'invalid_input',
+        'fileName',
+      ]);
+    }
+  });
+
+  it('a hand-made cursor on GET /v1/audit is 400 on cursor; a real one pages on', async () => {
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const first = await call('GET /v1/audit', { query: { unitId: TOWN, year: '2026', limit: '1' } });
+    expect(first.status).toBe(200);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const next = await call('GET /v1/audit', {
+      query: { unitId: TOWN, year: '2026', limit: '1', cursor: first.body.nextCursor },
+    });
+    expect(next.status).toBe(200);
+    expect(next.body.items[0]).not.toEqual(first.body.items[0]);
+    const real = JSON.parse(Buffer.from(first.body.nextCursor, 'base64url').toString('utf8'));
+    const forged = [
+      b64({ a: 1 }),
+      b64({ PK: real.PK }),
+      b64({ PK: real.PK, SK: '' }),
+      b64({ PK: real.PK, SK: 5 }),
+      b64({ PK: 'AUDIT#other-town#2026', SK: real.SK }), // another unit's trail
+      b64({ PK: real.PK, SK: real.SK, GSI1PK: 'x' }),
+      b64([real]),
+      b64('text'),
+      b64(null),
+      b64({ PK: real.PK, SK: '\uD800' }),
+      b64({ PK: real.PK, SK: 'x'.repeat(2000) }),
+      `${first.body.nextCursor}=`,
+      'not-base64-!!',
+      '%%%',
+    ];
+    for (const cursor of forged) {
+      const r = await call('GET /v1/audit', { query: { unitId: TOWN, year: '2026', cursor } });
+      expect([cursor, r.status, r.body?.error?.code, r.body?.error?.details?.[0]?.field]).toEqual([
+        cursor,
+        400,
+        'invalid_input',
+        expect.stringMatching(/^(query\.)?cursor$/),
+      ]);
+    }
+    // the office's own trail refuses a unit trail's cursor
+    const office = await call('GET /v1/audit', { query: { year: '2026', cursor: first.body.nextCursor } });
+    expect(office.status).toBe(400);
+  });
+});

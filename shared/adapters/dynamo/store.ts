@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { AppError } from '../../domain/errors';
+import { isWellFormed } from '../../domain/text';
 import type { AuditEvent, IsoDate, Obligation, Settings, Slot, Submission, Unit } from '../../domain/model';
 import {
   ConditionFailed,
@@ -59,11 +60,26 @@ const strip = <T>(item: Item | undefined): T | null => {
 
 export const encodeCursor = (key: Item | undefined) =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-export function decodeCursor(cursor: string | undefined): Item | undefined {
+/**
+ * The start key a cursor carries, if this API issued it for this partition: exactly `{ PK, SK }`,
+ * PK the partition being read, canonical encoding. Anything else — a forged key, another
+ * partition's, a key DynamoDB would refuse — is 400 `invalid_input` on `cursor`, never a 500.
+ */
+export function decodeCursor(cursor: string | undefined, pk: string): Item | undefined {
   if (!cursor) return undefined;
   try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Item;
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      Object.keys(v).sort().join(',') === 'PK,SK' &&
+      (v as Item).PK === pk &&
+      typeof (v as Item).SK === 'string' &&
+      isCursorKey((v as Item).SK as string) &&
+      encodeCursor(v as Item) === cursor
+    )
+      return v as Item;
   } catch {
     // fall through
   }
@@ -71,6 +87,17 @@ export function decodeCursor(cursor: string | undefined): Item | undefined {
     { field: 'cursor', message: 'not a cursor this API issued' },
   ]);
 }
+const isCursorKey = (sk: string) => sk.length > 0 && sk.length <= 1024 && isWellFormed(sk);
+const partitionOf = (input: Omit<QueryCommandInput, 'TableName'>) => {
+  const pk = input.ExpressionAttributeValues?.[':pk'];
+  if (
+    input.IndexName ||
+    input.KeyConditionExpression?.split(' AND ')[0] !== 'PK = :pk' ||
+    typeof pk !== 'string'
+  )
+    throw new Error('queryPage pages one base-table partition (PK = :pk)');
+  return pk;
+};
 
 /** A put that requires a new item (`expected` undefined) or `attr` still equal to `expected`. */
 const guarded = (TableName: string, Item: Item, attr: string, expected: unknown): Put =>
@@ -214,13 +241,14 @@ export class DynamoStore implements Store {
     return out;
   }
 
+  /** Pages a query of one base-table partition (`PK = :pk`). */
   private async queryPage(
     input: Omit<QueryCommandInput, 'TableName'>,
     page: PageRequest = {},
   ): Promise<Page<Item>> {
     const limit = page.limit ?? 1000;
     const items: Item[] = [];
-    let ExclusiveStartKey = decodeCursor(page.cursor);
+    let ExclusiveStartKey = decodeCursor(page.cursor, partitionOf(input));
     do {
       const r = await this.doc.send(
         new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey, Limit: limit - items.length }),
