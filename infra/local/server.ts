@@ -60,12 +60,25 @@ const compiled = routes.map((r) => ({
   re: new RegExp(`^${r.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
 }));
 
+/** A path segment, percent-decoded; null when its escapes are malformed (`%E4%B8`, `%zz`). */
+function decodePathSegment(v: string): string | null {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return null;
+  }
+}
+
 function matchRoute(method: string, path: string) {
   for (const c of compiled) {
     const m = c.re.exec(path);
     if (m && c.route.method === method) {
       const params: Record<string, string> = {};
-      for (const [k, v] of Object.entries(m.groups ?? {})) params[k] = decodeURIComponent(v);
+      for (const [k, v] of Object.entries(m.groups ?? {})) {
+        const decoded = decodePathSegment(v);
+        if (decoded === null) return { malformed: k };
+        params[k] = decoded;
+      }
       return { route: c.route, params };
     }
   }
@@ -236,6 +249,14 @@ async function handle(rt: LocalRuntime, req: IncomingMessage, res: ServerRespons
   if (!m) return send(res, 404, errorBody('not_found', 'no such route'));
   // As API Gateway: a path served for another method is simply not a route.
   if (m === 'method') return send(res, 404, errorBody('not_found', 'no such route'));
+  if ('malformed' in m)
+    return send(
+      res,
+      400,
+      errorBody('invalid_input', 'invalid path', [
+        { field: `path.${m.malformed}`, message: 'a malformed percent-escape' },
+      ]),
+    );
 
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
