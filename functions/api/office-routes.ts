@@ -31,13 +31,20 @@ const format = z.enum(['json', 'csv']).optional();
 const slotKey = z.object({ obligationId: obligationIdSchema, period: periodSchema, unitId: unitIdSchema });
 const reason = multilineText(500, 1);
 const now = () => deps().clock.now();
+export const extensionBodySchema = z.strictObject({ until: isoDate, reason });
+export const waiverBodySchema = z.strictObject({ reason });
+export const statusQuerySchema = pageQuery.extend({
+  obligationId: obligationIdSchema,
+  period: periodSchema,
+  format,
+});
 const yesNo = (b: boolean | null) => (b === null ? '' : b ? '是' : '否');
 const localTime = (iso: string | null) => (iso ? shanghaiDateTime(new Date(iso)) : '');
 
 export const officeRoutes = {
   'GET /v1/status': def({
     summary: 'One period’s board: counts by state, on-time rate, a row per unit (CSV with format=csv)',
-    query: pageQuery.extend({ obligationId: obligationIdSchema, period: periodSchema, format }),
+    query: statusQuerySchema,
     run: async ({ query, headers }) => {
       const csv = wantsCsv(query.format, headers);
       const b = await board(deps().store, {
@@ -90,14 +97,14 @@ export const officeRoutes = {
   'POST /v1/slots/{obligationId}/{period}/{unitId}/extension': def({
     summary: 'Extend one slot’s deadline (延期)',
     params: slotKey,
-    body: z.strictObject({ until: isoDate, reason }),
+    body: extensionBodySchema,
     run: async ({ params, body, principal }) => extend(deps().store, principal!, params, body, now()),
   }),
 
   'POST /v1/slots/{obligationId}/{period}/{unitId}/waiver': def({
     summary: 'Waive one slot (免报)',
     params: slotKey,
-    body: z.strictObject({ reason }),
+    body: waiverBodySchema,
     run: async ({ params, body, principal }) => waive(deps().store, principal!, params, body, now()),
   }),
 

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, generated from the very zod schemas that validate requests and from
 // the route table (roles), so it cannot drift from the code.
 import * as z from 'zod';
-import { type Access, routeKey, routes } from '../../infra/routes';
+import { type Access, type Route, routeKey, routes } from '../../infra/routes';
 import type { RouteDef } from './router';
 
 const ROLE_TEXT: Record<Access, string> = {
@@ -11,6 +11,52 @@ const ROLE_TEXT: Record<Access, string> = {
   unit: 'a reporting unit',
   'office-or-unit': 'office staff, or the unit that owns the resource',
 };
+
+/**
+ * Each operation's `operationId` (what generated clients name their methods). A route not listed
+ * here gets one derived from its method and path (`POST /v1/units/{unitId}/events` →
+ * `postUnitsByUnitIdEvents`); the OpenAPI test checks that they are all unique.
+ */
+const OPERATION_IDS: Record<string, string> = {
+  'GET /v1/health': 'getHealth',
+  'GET /v1/openapi.json': 'getOpenApiDocument',
+  'GET /v1/me': 'getMe',
+  'GET /v1/units': 'listUnits',
+  'GET /v1/units/{unitId}': 'getUnit',
+  'PUT /v1/units/{unitId}': 'putUnit',
+  'PUT /v1/units/{unitId}/contacts': 'putUnitContacts',
+  'GET /v1/units/{unitId}/slots': 'listUnitSlots',
+  'GET /v1/obligations': 'listObligations',
+  'PUT /v1/obligations/{obligationId}': 'putObligation',
+  'GET /v1/settings': 'getSettings',
+  'PUT /v1/settings': 'putSettings',
+  'GET /v1/calendar/{year}': 'getCalendarYear',
+  'PUT /v1/calendar/{year}': 'putCalendarYear',
+  'GET /v1/status': 'getStatusBoard',
+  'GET /v1/overdue': 'listOverdue',
+  'POST /v1/slots/{obligationId}/{period}/{unitId}/extension': 'extendSlot',
+  'POST /v1/slots/{obligationId}/{period}/{unitId}/waiver': 'waiveSlot',
+  'GET /v1/assessment': 'getAssessment',
+  'GET /v1/audit': 'listAudit',
+  'POST /v1/uploads': 'requestUpload',
+  'GET /v1/submissions/{submissionId}': 'getSubmission',
+  'POST /v1/submissions/{submissionId}/review': 'reviewSubmission',
+  'POST /v1/chase': 'chase',
+};
+
+const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
+export function operationIdOf(r: Pick<Route, 'method' | 'path'>): string {
+  const known = OPERATION_IDS[routeKey(r)];
+  if (known) return known;
+  const words = r.path
+    .replace(/^\/v1\//, '')
+    .split('/')
+    .flatMap((seg) => {
+      const param = /^\{(\w+)\}$/.exec(seg)?.[1];
+      return param ? ['By', cap(param)] : seg.split(/[^A-Za-z0-9]+/).filter(Boolean).map(cap);
+    });
+  return `${r.method.toLowerCase()}${words.join('')}`;
+}
 
 const errorSchema = {
   type: 'object',
@@ -91,7 +137,12 @@ export function buildOpenApi(defs: Record<string, RouteDef<unknown, unknown, unk
       responses['415'] = err('unsupported_type');
     }
     paths[r.path] ??= {};
+    // API Gateway's stage throttling answers 429 for any route, before any function runs.
+    responses['429'] = {
+      description: 'too_many_requests: over the API’s rate limit; retry later (API Gateway answers it)',
+    };
     paths[r.path]![r.method.toLowerCase()] = {
+      operationId: operationIdOf(r),
       summary: d.summary,
       description: `Who: ${ROLE_TEXT[r.access]}.`,
       'x-roles': r.access,
@@ -108,6 +159,8 @@ export function buildOpenApi(defs: Record<string, RouteDef<unknown, unknown, unk
     info: {
       title: 'baosong (报送) API',
       version: '1.0.0',
+      // The project is private (package.json) and names no licence: an SPDX LicenseRef says so.
+      license: { name: 'Proprietary: not licensed for reuse', identifier: 'LicenseRef-Proprietary' },
       description:
         'Collects the periodic rule-of-law reports a district office demands from its units, and chases late ones.',
     },

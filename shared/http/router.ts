@@ -32,9 +32,10 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown> = {
   run(req: Request<P, Q, B>): Promise<unknown>;
 };
 
-/** Declares a route with inferred types. */
-export const def = <P = unknown, Q = unknown, B = unknown>(d: RouteDef<P, Q, B>) =>
-  d as RouteDef<unknown, unknown, unknown> & RouteDef<P, Q, B>;
+/** Declares a route with inferred types (its answer's type too, for shared/http/api-types.ts). */
+export const def = <P = unknown, Q = unknown, B = unknown, R = unknown>(
+  d: RouteDef<P, Q, B> & { run(req: Request<P, Q, B>): Promise<R> },
+) => d as RouteDef<unknown, unknown, unknown> & RouteDef<P, Q, B> & { run(req: Request<P, Q, B>): Promise<R> };
 
 /** A raw response (CSV, custom headers); anything else a handler returns is sent as JSON. */
 export class HttpResponse {
