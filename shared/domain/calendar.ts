@@ -2,9 +2,10 @@
 // package, an office-loaded arrangement for a year (override), or — for a year neither
 // covers — a provisional calendar: weekends plus 01-01, 05-01, 10-01..10-03.
 // Note: chinese-days' own isWorkday() treats every weekday of an uncovered year as a
-// working day; we read its data only, and decide coverage by which years it lists.
-import data from 'chinese-days/dist/chinese-days.json';
+// working day; we read its data only, and decide coverage by which years it lists. The data
+// comes compacted (./holiday-data.ts, generated from the package by scripts/holiday-data.ts).
 import { addDays, compareDates, dayNumber, fromDayNumber, isWeekend, yearOf } from './dates';
+import { PACKAGE_HOLIDAYS, PACKAGE_WORKDAYS } from './holiday-data';
 import { type CalendarYear, DATE_RE, type IsoDate, isoDate } from './model';
 
 export type CalendarOverride = { holidays: IsoDate[]; workdays: IsoDate[] };
@@ -14,8 +15,9 @@ export interface Calendar {
   year(y: number): CalendarYear;
 }
 
-type PackageData = { holidays: Record<string, string>; workdays: Record<string, string> };
-const pkg = data as unknown as PackageData;
+/** The dates of a `{ year: 'MMDD MMDD …' }` table. */
+const expand = (table: Record<number, string>) =>
+  Object.entries(table).flatMap(([y, s]) => s.split(' ').map((md) => `${y}-${md.slice(0, 2)}-${md.slice(2)}`));
 
 function groupByYear(dates: string[]): Map<number, IsoDate[]> {
   const out = new Map<number, IsoDate[]>();
@@ -30,8 +32,8 @@ function groupByYear(dates: string[]): Map<number, IsoDate[]> {
   return out;
 }
 
-const pkgHolidays = groupByYear(Object.keys(pkg.holidays));
-const pkgWorkdays = groupByYear(Object.keys(pkg.workdays));
+const pkgHolidays = groupByYear(expand(PACKAGE_HOLIDAYS));
+const pkgWorkdays = groupByYear(expand(PACKAGE_WORKDAYS));
 
 /** Whether the package lists an arrangement for that year (a year with no entries is not covered). */
 export function packageCovers(year: number): boolean {
