@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { shanghaiDate } from '../../shared/domain/dates';
 import { setLogLevel } from '../../shared/http/logger';
+import { buildWeb } from '../../web/build';
 import { startLocal } from './server';
 import { plugins } from './plugins';
 
@@ -14,10 +15,13 @@ const env = z
 
 if (!process.env.POWERTOOLS_LOG_LEVEL) setLogLevel('WARN');
 const started = Date.now();
+await buildWeb();
 const rt = await startLocal({ port: env.PORT, dataDir: env.BAOSONG_DATA_DIR, quiet: true, plugins });
 const token = await rt.tokens.issue({ role: 'office' });
 
 console.log(`
+  Web pages    ${rt.url}/   ← open in a browser (sign in as the office or as a unit)
+
 baosong is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s; data in ${env.BAOSONG_DATA_DIR}/)
 
   API          ${rt.url}/v1/health

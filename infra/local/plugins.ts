@@ -3,8 +3,10 @@
 import { notifyPipelinePlugin } from './notify-pipeline';
 import type { LocalRuntime } from './server';
 import { uploadsPipeline } from './uploads-pipeline';
+import { webPlugin } from './web';
 
 export const plugins: Array<(rt: LocalRuntime) => Promise<void> | void> = [
   uploadsPipeline,
   notifyPipelinePlugin,
+  webPlugin,
 ];

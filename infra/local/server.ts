@@ -50,6 +50,8 @@ export type LocalRuntime = {
   dev: Map<string, DevRoute>;
   /** S3 events from the stand-in; the uploads pipeline subscribes. */
   s3Listeners: Array<(e: S3Event) => void>;
+  /** The web pages (GET `/`, `/assets/…`, `/config.json`), when a plugin serves them; see web.ts. */
+  pages?: (pathname: string, res: ServerResponse) => Promise<boolean>;
   /** Stops what pipelines started (timers, queues) before the stand-ins go. */
   onStop: Array<() => Promise<void> | void>;
   stop(): Promise<void>;
@@ -225,6 +227,8 @@ async function handle(rt: LocalRuntime, req: IncomingMessage, res: ServerRespons
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = req.method ?? 'GET';
   const text = await readBody(req);
+
+  if (method === 'GET' && rt.pages && (await rt.pages(url.pathname, res))) return;
 
   if (url.pathname.startsWith('/dev/')) {
     const route = rt.dev.get(`${method} ${url.pathname}`);
