@@ -14,12 +14,18 @@ import { type LocalRuntime, startLocal } from '../../infra/local/server';
 import { shanghaiDate } from '../../shared/domain/dates';
 import { buildWeb } from '../../web/build';
 
+/** The machine is slow and shared: polls wait up to 30 s (they end as soon as the page is right). */
+const WAIT = { timeout: 30_000, interval: 100 };
 const SHOTS = resolve(import.meta.dirname, 'screenshots');
 const UNIT = 'nanhu-town';
 const OB = 'annual-summary';
 const OB_NAME = '年度工作总结';
 
 let rt: LocalRuntime;
+let unit: BrowserContext;
+let office: BrowserContext;
+let page: Page; // the unit's
+let desk: Page; // the office's
 let browser: Browser;
 let tmp: string;
 const year = shanghaiDate(new Date()).slice(0, 4);
@@ -44,6 +50,7 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function signIn(ctx: BrowserContext, who: 'office' | string, hash = ''): Promise<Page> {
   const page = await ctx.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(`${rt.url}/${hash}`);
   if (who === 'office') await page.getByRole('button', { name: '以法制办身份登录' }).click();
   else {
@@ -81,25 +88,35 @@ beforeAll(async () => {
   await buildWeb();
   rt = await startLocal({ plugins });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  unit = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', acceptDownloads: true });
+  office = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', acceptDownloads: true });
 }, 180_000);
 afterAll(async () => {
+  await unit?.close();
+  await office?.close();
   await browser?.close();
   await rt?.stop();
   rmSync(tmp, { recursive: true, force: true });
 }, 60_000);
 
-describe('unit portal', () => {
-  let unit: BrowserContext;
-  let page: Page;
-  beforeAll(async () => {
-    unit = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-    page = await signIn(unit, UNIT);
-  });
-  afterAll(async () => unit?.close());
 
+const row = (unitId: string) => desk.locator(`tr[data-unit="${unitId}"]`);
+const boardUrl = () => `${rt.url}/#/board/${OB}/${year}`;
+async function openBoard() {
+  await desk.goto('about:blank');
+  await desk.goto(boardUrl());
+  await row(UNIT).waitFor();
+}
+async function outbox(): Promise<{ emails: Array<{ to: string[] | string; subject: string; text: string }> }> {
+  return (await fetch(`${rt.url}/dev/outbox`)).json() as never;
+}
+const mailTo = (m: { to: string[] | string }, addr: string) => (Array.isArray(m.to) ? m.to : [m.to]).includes(addr);
+
+describe('the unit portal', () => {
   it('lists the unit’s slots for the year, each with its state and deadline', async () => {
+    page = await signIn(unit, UNIT);
     const card = page.locator('li.slot', { hasText: OB_NAME });
-    await expect.poll(() => card.count()).toBe(1);
+    await expect.poll(() => card.count(), WAIT).toBe(1);
     expect(await card.locator('.badge').textContent()).toBe('待报送');
     expect(await card.locator('.deadline').textContent()).toMatch(/^\d{4}年\d+月\d+日（周.）$/);
     await shot(page, 'portal-phone');
@@ -113,11 +130,11 @@ describe('unit portal', () => {
     const file = pdf('first version');
     await page.locator('input[type=file]').setInputFiles({ name: '年度工作总结.pdf', mimeType: 'application/pdf', buffer: file });
     await page.locator('.ok .hash').waitFor({ timeout: 60_000 });
-    expect(await page.locator('.upload-status progress').count()).toBe(0);
     expect(await page.locator('.ok .hash').textContent()).toBe(sha256(file));
     const seen = await page.evaluate(() => (window as unknown as { __pct: number[] }).__pct);
     expect(Math.max(...seen)).toBe(100);
     await shot(page, 'portal-slot-phone');
+    expect(await axe(page, 'portal-slot')).toEqual([]);
   });
 
   it('shows the rejection of a PNG renamed .pdf, without a reload', async () => {
@@ -131,14 +148,222 @@ describe('unit portal', () => {
   it('refuses a 60 MB file in the page before anything is sent', async () => {
     const big = join(tmp, '大文件.pdf');
     writeFileSync(big, Buffer.alloc(60 * 1024 * 1024, 0x25));
-    const asked: string[] = [];
-    page.on('request', (r) => {
-      if (r.method() === 'POST') asked.push(r.url());
-    });
+    const posts: string[] = [];
+    const onRequest = (r: { method(): string; url(): string }) => {
+      if (r.method() === 'POST') posts.push(r.url());
+    };
+    page.on('request', onRequest);
     await page.locator('input[type=file]').setInputFiles(big);
     const refused = page.locator('.upload-status .problem');
     await refused.waitFor();
+    page.off('request', onRequest);
     expect(await refused.textContent()).toContain('文件过大：60.0 MB，本事项上限 50.0 MB');
-    expect(asked).toEqual([]);
+    expect(posts).toEqual([]);
+  });
+
+  it('prints a version’s receipt (回执) and offers the unit its own file', async () => {
+    await page.goto(`${rt.url}/#/u/${OB}/${year}`);
+    await page.getByRole('link', { name: '回执' }).first().click();
+    await page.locator('.receipt .hash').waitFor();
+    expect(await page.locator('.receipt .receipt-no').textContent()).toMatch(/^BS\d{8}-[0-9A-Z]{8}$/);
+    expect(await page.getByRole('link', { name: '下载报送文件' }).getAttribute('href')).toMatch(/^http/);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header.top').isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: '打印回执' }).isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+    await shot(page, 'portal-receipt-phone');
+    expect(await axe(page, 'portal-receipt')).toEqual([]);
+  });
+
+  it('lets the unit edit its contacts (单位信息)', async () => {
+    await page.goto(`${rt.url}/#/unit`);
+    await page.getByRole('button', { name: '添加联系人' }).click();
+    const last = page.locator('fieldset.contact').last();
+    await last.getByLabel('姓名').fill('王新');
+    await last.getByLabel('邮箱').fill('wang.xin@nanhu.example.gov.cn');
+    await page.getByRole('button', { name: '保存联系人' }).click();
+    await page.getByText('联系人已保存。').waitFor();
+    const saved = (await rt.deps.store.getUnit(UNIT))!;
+    expect(saved.contacts.map((c) => c.name)).toContain('王新');
+    await shot(page, 'portal-unit-phone');
+    expect(await axe(page, 'portal-unit')).toEqual([]);
+  });
+});
+
+describe('the office console', () => {
+  it('shows the unit 已报送 on the board, with counts and the on-time rate', async () => {
+    desk = await signIn(office, 'office');
+    await openBoard();
+    expect(await row(UNIT).locator('.badge').textContent()).toBe('已报送');
+    expect(await desk.locator('.rate').textContent()).toBe('100.0%');
+    await shot(desk, 'board');
+    expect(await axe(desk, 'board')).toEqual([]);
+  });
+
+  it('sorts, filters by state and searches by name', async () => {
+    await desk.getByRole('button', { name: /^单位/ }).click();
+    const names = await desk.locator('table.board tbody tr td:first-child').allTextContents();
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'zh-CN')));
+    await desk.getByLabel('按状态筛选').selectOption('submitted');
+    expect(await desk.locator('table.board tbody tr').count()).toBe(1);
+    await desk.getByLabel('按状态筛选').selectOption('');
+    await desk.getByLabel('搜索单位').fill('北山');
+    expect(await desk.locator('table.board tbody tr td:first-child').allTextContents()).toEqual(['北山镇']);
+    await desk.getByLabel('搜索单位').fill('');
+  });
+
+  it('returns the submission with a comment; the unit sees the comment and the resubmit-by date', async () => {
+    await row(UNIT).getByRole('button', { name: '退回' }).click();
+    await desk.getByLabel('退回意见').fill('请补充第三季度执法数据');
+    await desk.getByRole('button', { name: '退回', exact: true }).last().click();
+    await expect.poll(() => row(UNIT).locator('.badge').textContent(), WAIT).toBe('退回修改');
+
+    await page.goto(`${rt.url}/#/u/${OB}/${year}`);
+    const comment = page.locator('dd.returned');
+    await comment.waitFor();
+    expect(await comment.textContent()).toMatch(/请补充第三季度执法数据请于 \d{4}年\d+月\d+日（周.） 前重新报送/);
+  });
+
+  it('the unit uploads again; the office accepts', async () => {
+    const file = pdf('second version');
+    await page.locator('input[type=file]').setInputFiles({ name: '年度工作总结（修改稿）.pdf', mimeType: 'application/pdf', buffer: file });
+    await page.locator('.ok .hash').waitFor({ timeout: 60_000 });
+    expect(await page.locator('.ok .hash').textContent()).toBe(sha256(file));
+
+    await openBoard();
+    expect(await row(UNIT).locator('.badge').textContent()).toBe('已报送');
+    await row(UNIT).getByRole('button', { name: '通过' }).click();
+    await expect.poll(() => row(UNIT).locator('.badge').textContent(), WAIT).toBe('已通过');
+  });
+
+  it('grants an extension: the board and the unit both show the new deadline', async () => {
+    const other = 'beishan-town';
+    await row(other).getByRole('button', { name: '延期' }).click();
+    const until = `${Number(year) + 1}-01-20`;
+    await desk.getByLabel('延期至').fill(until);
+    await desk.getByLabel('理由').fill('镇机构调整，经分管领导同意延期');
+    await desk.getByRole('button', { name: '确定' }).click();
+    await expect.poll(() => row(other).locator('.sub').textContent(), WAIT).toBe('延期至 1月20日');
+
+    const theirs = await signIn(await browser.newContext({ viewport: { width: 390, height: 844 } }), other);
+    const card = theirs.locator('li.slot', { hasText: OB_NAME });
+    await card.waitFor();
+    expect(await card.locator('.deadline').textContent()).toBe(`${Number(year) + 1}年1月20日（周${'日一二三四五六'[new Date(`${until}T00:00:00Z`).getUTCDay()]}）`);
+    expect(await card.textContent()).toContain('已延期');
+    await theirs.context().close();
+  });
+
+  it('waives a slot', async () => {
+    await row('dongcheng-street').getByRole('button', { name: '免报' }).click();
+    await desk.getByLabel('理由').fill('该街道本年度撤并');
+    await desk.getByRole('button', { name: '确定' }).click();
+    await expect.poll(() => row('dongcheng-street').locator('.badge').textContent(), WAIT).toBe('免报');
+  });
+
+  it('chases one unit up (催报): the email is in /dev/outbox', async () => {
+    await row('xicheng-street').getByRole('button', { name: '催报' }).click();
+    await desk.getByText('催报已发出：1 个单位。').waitFor();
+    const to = 'xicheng-street.liaison@example.gov.cn';
+    await expect
+      .poll(async () => (await outbox()).emails.filter((m) => mailTo(m, to) && m.subject.includes('催报')).length, WAIT)
+      .toBe(1);
+  });
+
+  it('downloads the board as CSV, which starts with the BOM', async () => {
+    const [download] = await Promise.all([desk.waitForEvent('download'), desk.getByRole('button', { name: '下载 CSV' }).click()]);
+    const path = await download.path();
+    const bytes = (await import('node:fs')).readFileSync(path);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.toString('utf8')).toContain('南湖镇');
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+  });
+
+  it('works from the keyboard: every control on the board is reachable with Tab, sorting and dialogs with keys', async () => {
+    await openBoard();
+    const controls = await desk.evaluate(() => {
+      const els = [...document.querySelectorAll<HTMLElement>('main a[href], main button, main input, main select, header a, header button')];
+      els.forEach((el, i) => {
+        el.dataset.k = String(i);
+      });
+      return els.length;
+    });
+    const reached = new Set<string>();
+    for (let i = 0; i < controls + 10; i++) {
+      await desk.keyboard.press('Tab');
+      const k = await desk.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.k);
+      if (k !== undefined) reached.add(k);
+    }
+    expect(reached.size).toBe(controls);
+    await desk.getByRole('button', { name: /^状态/ }).focus();
+    expect(await desk.locator('th[aria-sort="ascending"]').textContent()).toBe('状态 ▲');
+    await desk.keyboard.press('Enter');
+    expect(await desk.locator('th[aria-sort="descending"]').textContent()).toBe('状态 ▼');
+    await row('xinqiao-street').getByRole('button', { name: '免报' }).focus();
+    await desk.keyboard.press('Enter');
+    await desk.getByRole('dialog').waitFor();
+    expect(await desk.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await desk.keyboard.press('Escape');
+    await desk.getByRole('dialog').waitFor({ state: 'detached' });
+  }, 300_000);
+
+  it('every office page passes axe and is photographed at 1280×800', async () => {
+    const pages: Array<[string, string, string]> = [
+      ['overdue', '#/overdue', 'h1'],
+      ['assessment', '#/assessment', 'table'],
+      ['units', '#/units', 'table'],
+      ['unit', `#/units/${UNIT}`, 'table.audit'],
+      ['obligations', '#/obligations', 'table'],
+      ['obligation', `#/obligations/${OB}`, 'form'],
+      ['settings', '#/settings', 'form'],
+      ['calendar', '#/calendar', 'table'],
+    ];
+    const found: Record<string, string[]> = {};
+    for (const [name, hash, ready] of pages) {
+      await desk.goto(`${rt.url}/${hash}`);
+      await desk.locator(`main ${ready}`).first().waitFor();
+      await shot(desk, name);
+      found[name] = await axe(desk, name);
+    }
+    expect(found).toEqual(Object.fromEntries(pages.map(([n]) => [n, []])));
+  }, 600_000);
+
+  it('shows the calendar’s source, warning when next year’s is provisional', async () => {
+    await desk.goto(`${rt.url}/#/calendar`);
+    await desk.locator('main table').waitFor();
+    const next = await (await fetch(`${rt.url}/v1/calendar/${Number(year) + 1}`, {
+      headers: { authorization: `Bearer ${await rt.tokens.issue({ role: 'office' })}` },
+    })).json() as { source: string };
+    expect(await desk.locator('.warning').count()).toBe(next.source === 'provisional' ? 1 : 0);
+  });
+});
+
+describe('links and boundaries', () => {
+  it('a slot link opens that slot after sign-in', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p = await signIn(ctx, 'xicheng-street', `#/u/${OB}/${year}`);
+    await p.locator('h1', { hasText: OB_NAME }).waitFor();
+    expect(new URL(p.url()).hash).toBe(`#/u/${OB}/${year}`);
+    await ctx.close();
+  });
+
+  it('a unit cannot open another unit’s receipt by editing the URL: the API says 403, the page says so', async () => {
+    const ownSub = (await rt.deps.store.getSlot(OB, year, UNIT))!.latestSubmissionId!;
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p = await signIn(ctx, 'beishan-town');
+    const answered = p.waitForResponse((r) => r.url().endsWith(`/v1/submissions/${ownSub}`));
+    await p.goto(`${rt.url}/#/r/${ownSub}`);
+    expect((await answered).status()).toBe(403);
+    expect(await p.getByRole('alert').textContent()).toContain('无权访问');
+    await ctx.close();
+  });
+
+  it('the sign-in page passes axe', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const p = await ctx.newPage();
+    await p.goto(`${rt.url}/`);
+    await p.getByRole('button', { name: '以法制办身份登录' }).waitFor();
+    await shot(p, 'signin');
+    expect(await axe(p, 'signin')).toEqual([]);
+    await ctx.close();
   });
 });

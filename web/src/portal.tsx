@@ -1,5 +1,5 @@
 // The units' portal: 我的报送事项 for a year, one slot (upload, versions), 回执, 单位信息.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, explain } from './api';
 import {
   daysBetween,
@@ -19,6 +19,7 @@ import { href, type Route } from './route';
 import type {
   CalendarYear,
   Contact,
+  ContactsBody,
   Obligation,
   ObligationExtras,
   Page,
@@ -27,6 +28,7 @@ import type {
   SubmissionView,
   UploadRequest,
   UploadTicket,
+  Unit,
 } from './types';
 import { allPages, Problem, Show, StateBadge, useLoad } from './ui';
 import { awaitReceipt, checkFile, contentTypeOf, postFile } from './upload';
@@ -454,20 +456,34 @@ export function ReceiptPage({ submissionId }: { submissionId: string }) {
 }
 
 function UnitInfo({ unitId }: { unitId: string }) {
-  const [contacts, setContacts] = useState<Contact[]>([{ role: 'liaison', name: '' }]);
+  const [contacts, setContacts] = useState<Contact[] | null>(null);
+  const [name, setName] = useState('');
   const [msg, setMsg] = useState('');
   const [err, setErr] = useState<unknown>(null);
+  useEffect(() => {
+    // Reading a unit is the office's (SPEC §5); when the API lets a unit read its own, it is shown.
+    api.get<Unit>(`/v1/units/${unitId}`).then(
+      (u) => {
+        setName(u.name);
+        setContacts(u.contacts);
+      },
+      () => setContacts([]),
+    );
+  }, [unitId]);
   const save = async (e: Event) => {
     e.preventDefault();
     setErr(null);
+    setMsg('');
     try {
-      const clean = contacts.map((c) => ({
+      const body: ContactsBody = (contacts ?? []).map((c) => ({
         role: c.role,
         name: c.name,
         ...(c.email ? { email: c.email } : {}),
         ...(c.phone ? { phone: c.phone } : {}),
       }));
-      await api.send('PUT', `/v1/units/${unitId}/contacts`, { contacts: clean });
+      const u = await api.send<Unit>('PUT', `/v1/units/${unitId}/contacts`, body);
+      setName(u.name);
+      setContacts(u.contacts);
       setMsg('联系人已保存。');
     } catch (x) {
       setErr(x);
@@ -476,17 +492,25 @@ function UnitInfo({ unitId }: { unitId: string }) {
   return (
     <section>
       <h1>单位信息</h1>
-      <p>单位编号：{unitId}</p>
-      <form class="card" onSubmit={save}>
-        <h2>联系人</h2>
-        <p class="hint">联络员接收报送提醒，负责人接收逾期催告。人员变动时请及时更新。</p>
-        <ContactsEditor contacts={contacts} onChange={setContacts} />
-        <button type="submit" class="primary">
-          保存联系人
-        </button>
-        {msg && <p role="status">{msg}</p>}
-        {err !== null && <Problem error={err} />}
-      </form>
+      <p>
+        {name && `${name} · `}单位编号：{unitId}
+      </p>
+      {contacts === null ? (
+        <p class="loading">正在加载…</p>
+      ) : (
+        <form class="card" onSubmit={save}>
+          <h2>联系人</h2>
+          <p class="hint">联络员接收报送提醒和回执，负责人接收逾期催告。人员变动时请及时更新；保存后替换全部联系人。</p>
+          <ContactsEditor contacts={contacts} onChange={setContacts} />
+          <p>
+            <button type="submit" class="primary">
+              保存联系人
+            </button>
+          </p>
+          {msg && <p role="status">{msg}</p>}
+          {err !== null && <Problem error={err} />}
+        </form>
+      )}
     </section>
   );
 }

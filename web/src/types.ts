@@ -12,6 +12,7 @@ import type {
   CalendarYear,
   calendarBodySchema,
   contactSchema,
+  contactsBodySchema,
   Obligation,
   obligationBodySchema,
   settingsSchema,
@@ -46,6 +47,8 @@ export type Settings = Awaited<ReturnType<typeof getSettings>>;
 export type SettingsBody = z.input<typeof settingsSchema>;
 export type UnitBody = z.input<typeof unitBodySchema>;
 export type Contact = z.input<typeof contactSchema>;
+/** `PUT /v1/units/{unitId}/contacts` takes the list itself. */
+export type ContactsBody = z.input<typeof contactsBodySchema>;
 export type ObligationBody = z.input<typeof obligationBodySchema>;
 export type CalendarBody = z.input<typeof calendarBodySchema>;
 /** Fields other obligation kinds may carry (instructions, templates) — shown when present. */
