@@ -101,7 +101,7 @@ afterAll(async () => {
 
 
 const row = (unitId: string) => desk.locator(`tr[data-unit="${unitId}"]`);
-const boardUrl = () => `${rt.url}/#/board/${OB}/${year}`;
+const boardUrl = () => `${rt.url}/#/o/board/${OB}/${year}`;
 async function openBoard() {
   await desk.goto('about:blank');
   await desk.goto(boardUrl());
@@ -294,6 +294,8 @@ describe('the office console', () => {
       if (k !== undefined) reached.add(k);
     }
     expect(reached.size).toBe(controls);
+    await desk.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await shot(desk, 'board');
     await desk.getByRole('button', { name: /^状态/ }).focus();
     expect(await desk.locator('th[aria-sort="ascending"]').textContent()).toBe('状态 ▲');
     await desk.keyboard.press('Enter');
@@ -308,14 +310,14 @@ describe('the office console', () => {
 
   it('every office page passes axe and is photographed at 1280×800', async () => {
     const pages: Array<[string, string, string]> = [
-      ['overdue', '#/overdue', 'h1'],
-      ['assessment', '#/assessment', 'table'],
-      ['units', '#/units', 'table'],
-      ['unit', `#/units/${UNIT}`, 'table.audit'],
-      ['obligations', '#/obligations', 'table'],
-      ['obligation', `#/obligations/${OB}`, 'form'],
-      ['settings', '#/settings', 'form'],
-      ['calendar', '#/calendar', 'table'],
+      ['overdue', '#/o/overdue', 'h1'],
+      ['assessment', '#/o/assessment', 'table'],
+      ['units', '#/o/units', 'table'],
+      ['unit', `#/o/units/${UNIT}`, 'table.audit'],
+      ['obligations', '#/o/obligations', 'table'],
+      ['obligation', `#/o/obligations/${OB}`, 'form'],
+      ['settings', '#/o/settings', 'form'],
+      ['calendar', '#/o/calendar', 'table'],
     ];
     const found: Record<string, string[]> = {};
     for (const [name, hash, ready] of pages) {
@@ -328,7 +330,7 @@ describe('the office console', () => {
   }, 600_000);
 
   it('shows the calendar’s source, warning when next year’s is provisional', async () => {
-    await desk.goto(`${rt.url}/#/calendar`);
+    await desk.goto(`${rt.url}/#/o/calendar`);
     await desk.locator('main table').waitFor();
     const next = await (await fetch(`${rt.url}/v1/calendar/${Number(year) + 1}`, {
       headers: { authorization: `Bearer ${await rt.tokens.issue({ role: 'office' })}` },
@@ -338,11 +340,19 @@ describe('the office console', () => {
 });
 
 describe('links and boundaries', () => {
-  it('a slot link opens that slot after sign-in', async () => {
+  it('the link in a chase-up email (from /dev/outbox) opens that slot after sign-in', async () => {
+    const to = 'xicheng-street.liaison@example.gov.cn';
+    const mail = (await outbox()).emails.find((m) => mailTo(m, to) && m.subject.includes('催报'))!;
+    const link = /在线报送：(\S+)/.exec(mail.text)?.[1];
+    expect(link).toBe(`${rt.url}/#/u/${OB}/${year}`);
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const p = await signIn(ctx, 'xicheng-street', `#/u/${OB}/${year}`);
+    const p = await ctx.newPage();
+    await p.goto(link!);
+    await p.getByLabel('单位').selectOption('xicheng-street');
+    await p.getByRole('button', { name: '以该单位身份登录' }).click();
     await p.locator('h1', { hasText: OB_NAME }).waitFor();
     expect(new URL(p.url()).hash).toBe(`#/u/${OB}/${year}`);
+    expect(await p.locator('input[type=file]').count()).toBe(1);
     await ctx.close();
   });
 

@@ -108,8 +108,9 @@ function Shell({ me, auth, onSignOut }: { me: Me; auth: Auth; onSignOut: () => v
     if (me.role === 'office' && !Office) import('./office').then((m) => setOffice(() => m.Office));
   }, [me.role, Office]);
   const nav = me.role === 'office' ? OFFICE_NAV : UNIT_NAV;
-  const here = route.parts[0] ?? (me.role === 'office' ? 'board' : 'u');
-  const section = here === 'r' ? (me.role === 'office' ? 'board' : 'u') : here;
+  const parts = me.role === 'office' && route.parts[0] === 'o' ? route.parts.slice(1) : route.parts;
+  const here = parts[0] ?? (me.role === 'office' ? 'board' : 'u');
+  const section = here === 'r' ? (me.role === 'office' ? 'board' : 'u') : here === 's' ? 'board' : here;
   return (
     <>
       <button type="button" class="skip" onClick={() => document.getElementById('main')?.focus()}>
@@ -119,7 +120,7 @@ function Shell({ me, auth, onSignOut }: { me: Me; auth: Auth; onSignOut: () => v
         <span class="brand">依法行政报送系统</span>
         <nav aria-label="主菜单">
           {nav.map(([k, label]) => (
-            <a key={k} href={`#/${k}`} aria-current={section === k ? 'page' : undefined}>
+            <a key={k} href={me.role === 'office' ? `#/o/${k}` : `#/${k}`} aria-current={section === k ? 'page' : undefined}>
               {label}
             </a>
           ))}

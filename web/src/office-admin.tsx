@@ -71,10 +71,10 @@ export function OverduePage() {
                   {items.map((s) => (
                     <tr key={`${s.obligationId}/${s.period}/${s.unitId}`}>
                       <td>
-                        <a href={href('units', s.unitId)}>{s.name}</a>
+                        <a href={href('o', 'units', s.unitId)}>{s.name}</a>
                       </td>
                       <td>
-                        <a href={href('board', s.obligationId, s.period)}>{s.obligationName}</a>
+                        <a href={href('o', 'board', s.obligationId, s.period)}>{s.obligationName}</a>
                       </td>
                       <td>{periodLabel(s.period)}</td>
                       <td>{longDate(s.effectiveDeadline)}</td>
@@ -105,7 +105,7 @@ export function AssessmentPage({ year }: { year: number }) {
         <div class="toolbar">
           <label class="inline">
             年度
-            <select value={year} onChange={(e) => go(href('assessment', (e.target as HTMLSelectElement).value))}>
+            <select value={year} onChange={(e) => go(href('o', 'assessment', (e.target as HTMLSelectElement).value))}>
               {[thisYear(), thisYear() - 1, thisYear() - 2].map((y) => (
                 <option key={y} value={y}>
                   {y}年
@@ -146,7 +146,7 @@ export function AssessmentPage({ year }: { year: number }) {
                     <tr key={x.unitId}>
                       <td>{x.rank}</td>
                       <td>
-                        <a href={href('units', x.unitId)}>{x.name}</a>
+                        <a href={href('o', 'units', x.unitId)}>{x.name}</a>
                       </td>
                       <td>{x.score ?? '—'}</td>
                       <td>{x.onTime}</td>
@@ -174,7 +174,7 @@ export function UnitsPage() {
     <section>
       <div class="heading">
         <h1>单位</h1>
-        <a class="button primary" href={href('units', 'new')}>
+        <a class="button primary" href={href('o', 'units', 'new')}>
           添加单位
         </a>
       </div>
@@ -202,7 +202,7 @@ export function UnitsPage() {
                   .map((u) => (
                     <tr key={u.unitId}>
                       <td>
-                        <a href={href('units', u.unitId)}>{u.name}</a>
+                        <a href={href('o', 'units', u.unitId)}>{u.name}</a>
                       </td>
                       <td>{u.unitId}</td>
                       <td>{UNIT_KIND_ZH[u.kind]}</td>
@@ -325,7 +325,7 @@ export function UnitPage({ unitId, year }: { unitId: string | null; year: number
     return (
       <section>
         <h1>添加单位</h1>
-        <UnitForm unit={null} onSaved={(u) => go(href('units', u.unitId))} />
+        <UnitForm unit={null} onSaved={(u) => go(href('o', 'units', u.unitId))} />
       </section>
     );
   return (
@@ -336,7 +336,7 @@ export function UnitPage({ unitId, year }: { unitId: string | null; year: number
         return (
           <section>
             <p>
-              <a href="#/units">← 单位</a>
+              <a href="#/o/units">← 单位</a>
             </p>
             <h1>
               {unit.name} <span class="period">{unit.unitId}</span>
@@ -362,7 +362,7 @@ export function UnitPage({ unitId, year }: { unitId: string | null; year: number
                   {slots.map((s) => (
                     <tr key={`${s.obligationId}/${s.period}`}>
                       <td>
-                        <a href={href('board', s.obligationId, s.period)}>{names.get(s.obligationId) ?? s.obligationId}</a>
+                        <a href={href('o', 'board', s.obligationId, s.period)}>{names.get(s.obligationId) ?? s.obligationId}</a>
                       </td>
                       <td>{periodLabel(s.period)}</td>
                       <td>
@@ -381,7 +381,7 @@ export function UnitPage({ unitId, year }: { unitId: string | null; year: number
                       <td>
                         {s.submissions.map((x, i) => (
                           <div key={x.submissionId}>
-                            <a href={href('s', x.submissionId)}>
+                            <a href={href('o', 's', x.submissionId)}>
                               第{i + 1}版 {SUBMISSION_ZH[x.state]}
                             </a>
                           </div>
@@ -431,7 +431,7 @@ export function ObligationsPage() {
     <section>
       <div class="heading">
         <h1>报送事项</h1>
-        <a class="button primary" href={href('obligations', 'new')}>
+        <a class="button primary" href={href('o', 'obligations', 'new')}>
           新增事项
         </a>
       </div>
@@ -454,7 +454,7 @@ export function ObligationsPage() {
                 {obs.map((o) => (
                   <tr key={o.obligationId}>
                     <td>
-                      <a href={href('obligations', o.obligationId)}>{o.name}</a>
+                      <a href={href('o', 'obligations', o.obligationId)}>{o.name}</a>
                     </td>
                     <td>{o.obligationId}</td>
                     <td>{KIND_ZH[o.kind] ?? o.kind}</td>
@@ -498,7 +498,7 @@ export function ObligationPage({ obligationId }: { obligationId: string | null }
   return (
     <section>
       <p>
-        <a href="#/obligations">← 报送事项</a>
+        <a href="#/o/obligations">← 报送事项</a>
       </p>
       <Show r={r}>{(o) => <ObligationForm key={obligationId ?? 'new'} ob={o} />}</Show>
     </section>
@@ -553,7 +553,7 @@ function ObligationForm({ ob }: { ob: Obligation | null }) {
     try {
       await api.send('PUT', `/v1/obligations/${encodeURIComponent(id)}`, body);
       setMsg('已保存。');
-      if (!ob) go(href('obligations', id));
+      if (!ob) go(href('o', 'obligations', id));
     } catch (x) {
       setErr(x);
     }

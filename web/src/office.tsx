@@ -79,7 +79,16 @@ const COLS: Array<[SortKey, string]> = [
   ['remindersSent', '提醒'],
   ['chaseCount', '催报'],
 ];
-const STATE_ORDER = Object.fromEntries(SLOT_STATES.map((s, i) => [s, i])) as Record<SlotState, number>;
+/** Sorting by state puts what needs the office first: overdue, missing, returned, open, then the rest. */
+const STATE_ORDER: Record<SlotState, number> = {
+  overdue: 0,
+  closed: 1,
+  returned: 2,
+  open: 3,
+  submitted: 4,
+  accepted: 5,
+  waived: 6,
+};
 
 export function sortRows(rows: BoardRow[], key: SortKey, asc: boolean): BoardRow[] {
   const val = (r: BoardRow): string | number =>
@@ -198,7 +207,7 @@ function BoardTable({ board, onChanged }: { board: Board; onChanged: () => void 
             {rows.map((r) => (
               <tr key={r.unitId} data-unit={r.unitId}>
                 <td>
-                  <a href={href('units', r.unitId)}>{r.name}</a>
+                  <a href={href('o', 'units', r.unitId)}>{r.name}</a>
                 </td>
                 <td>
                   <StateBadge state={r.state} />
@@ -236,7 +245,7 @@ function BoardTable({ board, onChanged }: { board: Board; onChanged: () => void 
                     </>
                   )}
                   {r.latestSubmissionId && (
-                    <a class="small" href={href('s', r.latestSubmissionId)}>
+                    <a class="small" href={href('o', 's', r.latestSubmissionId)}>
                       查看报送
                     </a>
                   )}
@@ -404,7 +413,7 @@ function BoardPage({ obligationId, period }: { obligationId?: string; period?: s
                   const o = list.find((x) => x.obligationId === (e.target as HTMLSelectElement).value)!;
                   const ps = periodsOf(o, year);
                   const near = nearestPeriod([o], shanghaiDay());
-                  go(href('board', o.obligationId, near?.period ?? ps[0]?.period ?? String(year)));
+                  go(href('o', 'board', o.obligationId, near?.period ?? ps[0]?.period ?? String(year)));
                 }}
               >
                 {list.map((o) => (
@@ -417,7 +426,7 @@ function BoardPage({ obligationId, period }: { obligationId?: string; period?: s
             {ob && (
               <label>
                 期次
-                <select value={pick?.period} onChange={(e) => go(href('board', ob.obligationId, (e.target as HTMLSelectElement).value))}>
+                <select value={pick?.period} onChange={(e) => go(href('o', 'board', ob.obligationId, (e.target as HTMLSelectElement).value))}>
                   {periodsOf(ob, year).map((p) => (
                     <option key={p.period} value={p.period}>
                       {periodLabel(p.period)}
@@ -483,7 +492,7 @@ function SubmissionPage({ id }: { id: string }) {
       {(s) => (
         <section>
           <p>
-            <a href={href('board', s.obligationId, s.period)}>← 返回总览</a>
+            <a href={href('o', 'board', s.obligationId, s.period)}>← 返回总览</a>
           </p>
           <h1>
             报送文件：{s.unitId} · {s.obligationId} · {periodLabel(s.period)}
@@ -547,8 +556,9 @@ function SubmissionPage({ id }: { id: string }) {
   );
 }
 
+/** Office routes live under `#/o/…` (the digest links to `#/o/overdue`); `#/r/<id>` is a receipt. */
 export function Office({ route }: { route: Route }) {
-  const [a, b, c] = route.parts;
+  const [a, b, c] = route.parts[0] === 'o' ? route.parts.slice(1) : route.parts;
   switch (a) {
     case undefined:
     case 'board':
