@@ -16,6 +16,8 @@ import { buildWeb } from '../../web/build';
 
 /** The machine is slow and shared: polls wait up to 30 s (they end as soon as the page is right). */
 const WAIT = { timeout: 30_000, interval: 100 };
+/** A browser step on a loaded 2-core machine can take tens of seconds (axe, first page loads). */
+const SLOW = { timeout: 180_000 };
 const SHOTS = resolve(import.meta.dirname, 'screenshots');
 const UNIT = 'nanhu-town';
 const OB = 'annual-summary';
@@ -112,7 +114,7 @@ async function outbox(): Promise<{ emails: Array<{ to: string[] | string; subjec
 }
 const mailTo = (m: { to: string[] | string }, addr: string) => (Array.isArray(m.to) ? m.to : [m.to]).includes(addr);
 
-describe('the unit portal', () => {
+describe('the unit portal', SLOW, () => {
   it('lists the unit’s slots for the year, each with its state and deadline', async () => {
     page = await signIn(unit, UNIT);
     const card = page.locator('li.slot', { hasText: OB_NAME });
@@ -190,7 +192,7 @@ describe('the unit portal', () => {
   });
 });
 
-describe('the office console', () => {
+describe('the office console', SLOW, () => {
   it('shows the unit 已报送 on the board, with counts and the on-time rate', async () => {
     desk = await signIn(office, 'office');
     await openBoard();
@@ -339,7 +341,7 @@ describe('the office console', () => {
   });
 });
 
-describe('links and boundaries', () => {
+describe('links and boundaries', SLOW, () => {
   it('the link in a chase-up email (from /dev/outbox) opens that slot after sign-in', async () => {
     const to = 'xicheng-street.liaison@example.gov.cn';
     const mail = (await outbox()).emails.find((m) => mailTo(m, to) && m.subject.includes('催报'))!;
