@@ -48,6 +48,11 @@ export const functionSpecs = {
     sendsToNotifyQueue: true,
     sendsEmailAndSms: true,
   },
+  bounces: {
+    entry: 'functions/bounces/handler.ts',
+    description: 'SES bounce and complaint events (via EventBridge and SQS) → mark the contact address',
+    table: 'read-write',
+  },
 } satisfies Record<string, FunctionSpec>;
 
 /** Concurrent sender batches (the event source's maxConcurrency; the sender paces by it). */
@@ -61,4 +66,5 @@ export const ENV = {
   bucket: 'BUCKET_NAME',
   notifyQueueUrl: 'NOTIFY_QUEUE_URL',
   smsOriginationIdentity: 'SMS_ORIGINATION_IDENTITY',
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
 } as const;

@@ -15,8 +15,6 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   AccountRecovery,
   ClientAttributes,
@@ -29,7 +27,10 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination as LambdaSqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -49,13 +50,14 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { GSIS, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/adapters/dynamo/table';
 import { QUARANTINE_PREFIX, SUBMISSIONS_PREFIX } from '../shared/app/submissions';
 import { ENV, type FunctionSpec, functionSpecs, type LambdaName, SENDER_CONCURRENCY } from './functions';
 import { acknowledge } from './nag';
+import { Observability } from './observability';
 import { type Access, type FunctionName, routes } from './routes';
 
 /** How every function is bundled: locally with esbuild (no Docker), ESM, SDK included. */
@@ -108,7 +110,8 @@ const HTTP_FUNCTIONS: readonly LambdaName[] = ['api', 'uploads', 'chase'] satisf
 
 const sizing = (name: LambdaName) => {
   if (name === 'sweep') return { timeout: Duration.seconds(300), memorySize: 512 };
-  if (name === 'receipt' || name === 'sender') return { timeout: Duration.seconds(60), memorySize: 256 };
+  if (name === 'receipt' || name === 'sender' || name === 'bounces')
+    return { timeout: Duration.seconds(60), memorySize: 256 };
   return { timeout: Duration.seconds(10), memorySize: 512 };
 };
 
@@ -119,8 +122,8 @@ export type BaosongStackProps = StackProps & {
   sesIdentities?: string[];
   /** End User Messaging SMS origination identity: ARN, phone number id, sender id or pool id. */
   smsOriginationIdentity?: string;
-  /** An existing SNS topic that the DLQ alarms notify (context `alarmTopicArn`). */
-  alarmTopicArn?: string;
+  /** An address subscribed to the alarm topic (context `alarmEmail`); confirm the email SNS sends. */
+  alarmEmail?: string;
 };
 
 const listFromContext = (value: unknown): string[] | undefined => {
@@ -171,6 +174,10 @@ export class BaosongStack extends Stack {
   readonly userPoolClient: UserPoolClient;
   readonly httpApi: HttpApi;
   readonly functions: Record<LambdaName, NodejsFunction>;
+  readonly observability: Observability;
+  readonly configurationSet: ConfigurationSet;
+  readonly bounceQueue: Queue;
+  readonly sweepFailures: Queue;
 
   constructor(scope: Construct, id: string, props: BaosongStackProps = {}) {
     super(scope, id, props);
@@ -186,8 +193,9 @@ export class BaosongStack extends Stack {
     const sesIdentities = sesIdentitiesFor(this, props.sesIdentities ?? listFromContext(ctx('sesIdentity')));
     const smsOriginationIdentity =
       props.smsOriginationIdentity ?? listFromContext(ctx('smsOriginationIdentity'))?.[0];
-    const alarmTopicArn = props.alarmTopicArn ?? listFromContext(ctx('alarmTopicArn'))?.[0];
-    const alarmTopic = alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn) : undefined;
+    const alarmEmail = props.alarmEmail ?? listFromContext(ctx('alarmEmail'))?.[0];
+    const obs = new Observability(this, 'Observability', { alarmEmail });
+    this.observability = obs;
 
     // ── DynamoDB: the single table ────────────────────────────────────────────────────────────
     this.table = new Table(this, 'Table', {
@@ -252,7 +260,7 @@ export class BaosongStack extends Stack {
     });
 
     // ── SQS: every queue is encrypted, TLS-only and has a DLQ with an alarm ────────────────────
-    const queueWithDlq = (name: string, consumerTimeout: Duration) => {
+    const queueWithDlq = (name: string, consumerTimeout: Duration, maxAge: Duration) => {
       const dlq = new Queue(this, `${name}Dlq`, {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
@@ -266,11 +274,16 @@ export class BaosongStack extends Stack {
         retentionPeriod: Duration.days(4),
         deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
       });
-      this.dlqAlarm(`${name}DlqAlarm`, dlq, alarmTopic);
+      obs.dlq(`${name}Dlq`, dlq, 'delivery to its consumer failed 5 times');
+      obs.queueAge(`${name}Queue`, queue, maxAge);
       return { queue, dlq };
     };
-    const uploads = queueWithDlq('Uploads', sizing('receipt').timeout);
-    const notify = queueWithDlq('Notify', sizing('sender').timeout);
+    // Receipts should go within minutes; failing ones reach the DLQ after 5 × 6 min.
+    const uploads = queueWithDlq('Uploads', sizing('receipt').timeout, Duration.minutes(45));
+    // An SMS queued after 20:00 waits (held) until 08:00: up to 12 hours is normal.
+    const notify = queueWithDlq('Notify', sizing('sender').timeout, Duration.hours(13));
+    const bounces = queueWithDlq('Bounces', sizing('bounces').timeout, Duration.minutes(45));
+    this.bounceQueue = bounces.queue;
     this.uploadsQueue = uploads.queue;
     this.notifyQueue = notify.queue;
 
@@ -279,6 +292,25 @@ export class BaosongStack extends Stack {
     });
 
     // ── Lambda: one NodejsFunction per functionSpecs entry ────────────────────────────────────
+    // ── SES: the configuration set every email goes out with; bounces and complaints → EventBridge
+    // (default bus) → a rule → the bounces queue → the bounces function.
+    this.configurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', {
+      reputationMetrics: true,
+    });
+    this.configurationSet.addEventDestination('BounceEvents', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    new Rule(this, 'BounceRule', {
+      description: 'SES bounces and complaints of the baosong configuration set → the bounces queue',
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: ['Email Bounced', 'Email Complaint Received'],
+        detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] } } },
+      },
+      targets: [new SqsQueue(this.bounceQueue)],
+    });
+
     const environment: Record<string, string> = {
       // Every function gets the same configuration names (one zod schema parses them); what a
       // function may *do* with each resource is decided by its IAM policy below, not by its env.
@@ -286,6 +318,7 @@ export class BaosongStack extends Stack {
       [ENV.bucket]: this.bucket.bucketName,
       [ENV.notifyQueueUrl]: this.notifyQueue.queueUrl,
       ...(smsOriginationIdentity ? { [ENV.smsOriginationIdentity]: smsOriginationIdentity } : {}),
+      [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
       POWERTOOLS_SERVICE_NAME: 'baosong',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
@@ -314,6 +347,9 @@ export class BaosongStack extends Stack {
       }),
     );
     fns.sender.addEnvironment('SENDER_CONCURRENCY', String(SENDER_CONCURRENCY));
+    fns.bounces.addEventSource(
+      new SqsEventSource(this.bounceQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
 
     // ── EventBridge Scheduler: the daily deadline sweep ───────────────────────────────────────
     const sweepDlq = new Queue(this, 'SweepScheduleDlq', {
@@ -326,7 +362,31 @@ export class BaosongStack extends Stack {
       'SQS3',
       'This queue is itself the dead-letter queue of the sweep schedule target; a DLQ of a DLQ adds nothing.',
     );
-    this.dlqAlarm('SweepScheduleDlqAlarm', sweepDlq, alarmTopic);
+    obs.dlq('SweepScheduleDlq', sweepDlq, 'the scheduler could not invoke the sweep');
+    // The scheduler invokes the sweep asynchronously: its retry policy sees only failed
+    // invocations, not a sweep that throws. Lambda retries a throwing sweep twice, then sends the
+    // event and its error to this queue, which alarms.
+    this.sweepFailures = new Queue(this, 'SweepFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      this.sweepFailures,
+      'SQS3',
+      'This queue is itself the on-failure destination of the sweep function; a DLQ of it adds nothing.',
+    );
+    fns.sweep.configureAsyncInvoke({
+      onFailure: new LambdaSqsDestination(this.sweepFailures),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(2),
+    });
+    obs.dlq('SweepFailures', this.sweepFailures, 'the daily sweep threw (after 2 retries)');
+
+    // ── Alarms: each function's errors and throttles; failed notifications; misconfiguration ──
+    for (const [name, fn] of Object.entries(fns)) obs.functionHealth(name, fn);
+    obs.failedShare();
+    obs.sendConfigErrors();
     // Our own role so the one acknowledgement below has a stable home (the target would otherwise
     // create `SchedulerRoleForTarget-<hash>`); confused-deputy guard as in the generated role.
     const sweepScheduleRole = new Role(this, 'SweepScheduleRole', {
@@ -502,22 +562,6 @@ export class BaosongStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 
-  private dlqAlarm(id: string, dlq: Queue, topic: ReturnType<typeof Topic.fromTopicArn> | undefined) {
-    const alarm = new Alarm(this, id, {
-      alarmDescription: `Messages in the dead-letter queue ${id.replace(/Alarm$/, '')}: delivery failed repeatedly`,
-      metric: dlq.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    if (topic) alarm.addAlarmAction(new SnsAction(topic));
-    return alarm;
-  }
-
   private lambda(
     name: LambdaName,
     spec: FunctionSpec,
@@ -589,9 +633,17 @@ export class BaosongStack extends Stack {
         new PolicyStatement({
           effect: Effect.ALLOW,
           actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-          resources: opts.sesIdentities.map((identity) =>
-            this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
-          ),
+          // Sending with a configuration set is authorized on it as well as on the identity.
+          resources: [
+            ...opts.sesIdentities.map((identity) =>
+              this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+            ),
+            this.formatArn({
+              service: 'ses',
+              resource: 'configuration-set',
+              resourceName: this.configurationSet.configurationSetName,
+            }),
+          ],
         }),
       );
       role.addToPolicy(

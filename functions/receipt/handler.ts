@@ -1,11 +1,13 @@
 // SQS (fed by S3 object-created notifications) → record each uploaded object. Partial batch
 // failures: a record that throws is retried by SQS alone, and lands in the DLQ after maxReceiveCount.
+import '../../shared/adapters/wire/metrics';
 import '../../shared/adapters/wire/s3-reader';
 import '../../shared/adapters/wire/queue';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { deps as container, need, needReader } from '../../shared/adapters/container';
+import { METRIC, noMetrics } from '../../shared/app/metrics';
 import { decodeS3Key, recordUpload } from '../../shared/app/receipt';
 import { logger } from '../../shared/http/logger';
 
@@ -27,6 +29,8 @@ export const notificationSchema = z.union([
   z.object({ Event: z.literal('s3:TestEvent') }),
 ]);
 
+const metrics = () => container().metrics ?? noMetrics;
+
 async function recordHandler(record: SQSRecord) {
   const body = notificationSchema.parse(JSON.parse(record.body));
   if (!('Records' in body)) return;
@@ -42,6 +46,8 @@ async function recordHandler(record: SQSRecord) {
     };
     try {
       const outcome = await recordUpload(deps, { key, eventTime: r.eventTime, size: r.s3.object.size });
+      if (outcome === 'received') metrics().add(METRIC.receiptsReceived);
+      if (outcome === 'rejected') metrics().add(METRIC.receiptsRejected);
       logger.info('object recorded', { key, outcome });
     } catch (err) {
       logger.error('object not recorded; SQS will retry', {
@@ -54,9 +60,14 @@ async function recordHandler(record: SQSRecord) {
 }
 
 // A processor per invocation: it holds the batch's state, and the local runtime may run batches side by side.
-export const handler = (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
-    context,
-    // Always answer with batchItemFailures (a full failure is retried the same way).
-    throwOnFullBatchFailure: false,
-  });
+export const handler = async (event: SQSEvent, context: Context) => {
+  try {
+    return await processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+      context,
+      // Always answer with batchItemFailures (a full failure is retried the same way).
+      throwOnFullBatchFailure: false,
+    });
+  } finally {
+    metrics().publish();
+  }
+};

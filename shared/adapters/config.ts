@@ -6,6 +6,8 @@ const envSchema = z.object({
   BUCKET_NAME: z.string().min(1).optional(),
   NOTIFY_QUEUE_URL: z.string().url().optional(),
   SMS_ORIGINATION_IDENTITY: z.string().min(1).optional(),
+  /** The SES configuration set every email is sent with (bounce and complaint events). */
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
   AWS_REGION: z.string().min(1).optional(),
   /** The web pages' address (the CloudFront URL); notices link to it. Without it they carry no link. */
   WEB_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),

@@ -3,6 +3,7 @@
 // functions needing it import, so a function's bundle holds only the SDK clients it uses. The
 // local runtime and the tests install their own wiring with setDeps().
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Metrics } from '../app/metrics';
 import type { Clock, MessageQueue, Mailer, ObjectReader, ObjectStore, SmsSender, Store } from '../app/ports';
 import { systemClock } from './clock';
 import { type Config, loadConfig } from './config';
@@ -19,8 +20,10 @@ export type Deps = {
   sms?: SmsSender;
   /** Where the web pages are served; notices link to them (`WEB_BASE_URL`; locally `npm start`'s address). */
   webBaseUrl?: string;
+  /** Counts published as metrics (EMF on Lambda); absent: nothing is counted. */
+  metrics?: Metrics;
 };
-type Optional = 'objects' | 'reader' | 'queue' | 'mailer' | 'sms';
+type Optional = 'objects' | 'reader' | 'queue' | 'mailer' | 'sms' | 'metrics';
 
 let current: Deps | undefined;
 const factories: { [K in Optional]?: (cfg: Config) => NonNullable<Deps[K]> } = {};
@@ -57,6 +60,7 @@ export function deps(): Deps {
         queue: lazy('queue'),
         mailer: lazy('mailer'),
         sms: lazy('sms'),
+        metrics: lazy('metrics'),
       },
     );
   }

@@ -1,5 +1,5 @@
-// MessageQueue on SQS: SendMessageBatch, 10 entries per call, the body is the OutgoingMessage
-// JSON. postpone() is ChangeMessageVisibility (SMS quiet hours, back-off on throttling).
+// MessageQueue on SQS: SendMessageBatch, up to 10 entries and 200 KB per call, the body is the
+// OutgoingMessage JSON. postpone() is ChangeMessageVisibility (SMS quiet hours, back-off on throttling).
 import {
   ChangeMessageVisibilityCommand,
   SendMessageBatchCommand,
@@ -9,6 +9,26 @@ import {
 import type { MessageQueue, OutgoingMessage } from '../app/ports';
 
 const BATCH = 10;
+/** A batch's bodies together stay under this (SQS: 256 KB for a message and for a whole batch). */
+export const BATCH_BYTES = 200 * 1024;
+
+/** Groups of at most BATCH messages whose bodies total at most BATCH_BYTES (a bigger one alone). */
+export function batches(bodies: string[]): string[][] {
+  const out: string[][] = [];
+  let size = 0;
+  for (const body of bodies) {
+    const n = Buffer.byteLength(body, 'utf8');
+    const last = out.at(-1);
+    if (!last || last.length >= BATCH || size + n > BATCH_BYTES) {
+      out.push([body]);
+      size = n;
+    } else {
+      last.push(body);
+      size += n;
+    }
+  }
+  return out;
+}
 /** SQS caps a message's visibility timeout at 12 hours. */
 export const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 
@@ -29,10 +49,10 @@ export class SqsQueue implements MessageQueue {
     if (!this.queueUrl) throw new Error('NOTIFY_QUEUE_URL is not configured');
     const delay =
       opts.delaySeconds === undefined ? undefined : Math.max(0, Math.min(900, Math.round(opts.delaySeconds)));
-    for (let i = 0; i < messages.length; i += BATCH) {
-      let entries: SendMessageBatchRequestEntry[] = messages.slice(i, i + BATCH).map((m, j) => ({
+    for (const batch of batches(messages.map((m) => JSON.stringify(m)))) {
+      let entries: SendMessageBatchRequestEntry[] = batch.map((body, j) => ({
         Id: String(j),
-        MessageBody: JSON.stringify(m),
+        MessageBody: body,
         ...(delay !== undefined ? { DelaySeconds: delay } : {}),
       }));
       // A batch can partly fail (e.g. throttled entries): resend just those, a few times.

@@ -4,6 +4,7 @@ import { shanghaiDate } from '../domain/dates';
 import { notFound } from '../domain/errors';
 import type { Contact, Obligation, ObligationBody, Principal, Settings, Unit } from '../domain/model';
 import { actorOf, audit, auditOffice } from './audit';
+import { keepBouncing } from './bounces';
 import { loadCalendar } from './calendar';
 import { openSlots } from './open-slots';
 import type { Store } from './ports';
@@ -20,7 +21,8 @@ export async function getUnit(store: Store, unitId: string): Promise<Unit> {
 export async function putUnit(store: Store, who: Principal, unit: Unit, now: Date) {
   const before = await store.getUnit(unit.unitId);
   await store.write([
-    { type: 'putUnit', unit },
+    // Bounce marks survive only for addresses the unit still lists (shared/app/bounces.ts).
+    { type: 'putUnit', unit: keepBouncing(before, unit) },
     audit({
       unitId: unit.unitId,
       at: now,

@@ -16,6 +16,11 @@
 //
 // SMS quiet hours: outside 08:00–20:00 Asia/Shanghai nothing is claimed or sent; HeldUntil
 // tells the queue when to deliver again (the next 08:00).
+//
+// A misconfigured channel (SendConfigError: unverified sender, wrong SMS identity) releases the
+// claim like any retryable error; the sender then pauses that channel (functions/sender).
+// An address the caller says is suppressed (it bounces or complained) is recorded as failed with
+// that reason and audited 'notice-suppressed', never sent.
 import { addDays, shanghaiDate, shanghaiHour, startOfDay } from '../domain/dates';
 import type { Settings } from '../domain/model';
 import { audit } from './audit';
@@ -74,8 +79,10 @@ export type DeliverOptions = {
   settings?: Settings;
   /** Waits for a sending slot (the account's SES rate), called right before each send. */
   pace?: (channel: OutgoingMessage['channel']) => Promise<void>;
+  /** Why this message must not be sent (e.g. its address bounces), or undefined to send it. */
+  suppressed?: (msg: OutgoingMessage) => string | undefined;
 };
-export type DeliveryOutcome = 'sent' | 'duplicate' | 'failed';
+export type DeliveryOutcome = 'sent' | 'duplicate' | 'failed' | 'suppressed';
 
 /** Ids may embed an address (e.g. a receipt's id): the audit keeps them without it. */
 const withoutAddresses = (s: string) =>
@@ -87,7 +94,7 @@ const reason = (err: unknown) => (err instanceof PermanentDeliveryError ? err.me
 function noticeAudit(
   msg: OutgoingMessage,
   now: Date,
-  action: 'notice-sent' | 'notice-failed',
+  action: 'notice-sent' | 'notice-failed' | 'notice-suppressed',
   error?: string,
 ) {
   return audit({
@@ -147,6 +154,14 @@ export async function deliver(
       throw new InFlight(msg.id);
   }
 
+  const skip = opts.suppressed?.(msg);
+  if (skip) {
+    const error = `suppressed: ${skip}`;
+    await store.updateNotification(msg.id, 'failed', error, 'sending', at);
+    await store.write([noticeAudit(msg, now, 'notice-suppressed', error)]);
+    return 'suppressed';
+  }
+
   const settings = opts.settings ?? (await getSettings(store));
   try {
     await opts.pace?.(msg.channel);
@@ -157,6 +172,7 @@ export async function deliver(
         to: msg.to,
         subject: msg.subject ?? '',
         text: msg.text,
+        unitId: msg.unitId,
       });
     } else {
       if (!d.sms) throw new Error('no SMS sender configured');
@@ -176,4 +192,17 @@ export async function deliver(
   await store.updateNotification(msg.id, 'sent', undefined, 'sending', at);
   await store.write([noticeAudit(msg, now, 'notice-sent')]);
   return 'sent';
+}
+
+/**
+ * Gives a message up without sending it (its channel stayed misconfigured too long): recorded as
+ * failed and audited, unless it was sent or failed already. Idempotent.
+ */
+export async function giveUp(d: { store: Store }, msg: OutgoingMessage, now: Date, error: string) {
+  const at = now.toISOString();
+  const rec = { id: msg.id, channel: msg.channel, to: msg.to, at, kind: msg.kind, attempts: 0 } as const;
+  const taken =
+    (await d.store.claimNotification({ ...rec, status: 'failed', error })) ||
+    (await d.store.updateNotification(msg.id, 'failed', error, 'retry', at));
+  if (taken) await d.store.write([noticeAudit(msg, now, 'notice-failed', error)]);
 }

@@ -174,10 +174,13 @@ export type OutgoingMessage = {
   recipient?: string;
   /** Times the sender re-queued it after throttling (a fresh message each time, never dropped). */
   throttled?: number;
+  /** Times the sender put it back untried while its channel was paused (misconfigured sending). */
+  deferred?: number;
 };
 
 export interface Mailer {
-  send(input: { from: string; to: string; subject: string; text: string }): Promise<void>;
+  /** unitId: whose notice it is (tagged on the message, so a bounce finds its unit again). */
+  send(input: { from: string; to: string; subject: string; text: string; unitId?: string }): Promise<void>;
 }
 
 export interface SmsSender {
@@ -210,5 +213,16 @@ export class PermanentDeliveryError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PermanentDeliveryError';
+  }
+}
+/**
+ * Sending itself is misconfigured (an unverified sender identity, a wrong or unregistered SMS
+ * origination identity, a missing permission): every message of the channel would fail the same
+ * way until someone fixes it, so the sender pauses the channel and keeps the messages.
+ */
+export class SendConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SendConfigError';
   }
 }

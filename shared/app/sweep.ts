@@ -14,18 +14,29 @@
 // 5. Office digest (working days): every owing slot at escalation level 2 and the slots newly
 //    overdue since the previous working day, one message per office contact and channel, id
 //    `digest:<today>:<channel>:<i>`. Built after the writes from GSI3 (owing slots by effective
-//    deadline) merged with this run's results, so a rerun builds it again if it was lost.
+//    deadline) merged with this run's results, so a rerun builds it again if it was lost. It also
+//    lists the unit contacts whose email bounces. A long digest (thousands of overdue slots) is
+//    split into emails of at most DIGEST_PART_BYTES (ids `…:<i>:part<k>` from the second on), so
+//    every queued message stays far below SQS's 256 KB.
 import { lastWorkdayOnOrBefore, workdaysAfter, type Calendar } from '../domain/calendar';
 import { addDays, shanghaiDate, yearOf } from '../domain/dates';
 import { OVERDUE_ROUTE, slotLink, webLink } from '../domain/links';
-import { type DigestItem, escalationMessage, officeDigestMessage, reminderMessage } from '../domain/messages';
+import {
+  type DigestItem,
+  escalationMessage,
+  type Message,
+  officeDigestMessage,
+  reminderMessage,
+} from '../domain/messages';
 import type { Obligation, Settings, Slot, Unit } from '../domain/model';
 import { dueRefOf, owes, type PlannedNotice, planDay } from '../domain/plan';
 import { applyDayPlan } from '../domain/slotState';
 import { audit, OFFICE_TRAIL } from './audit';
+import { bouncingContacts } from './bounces';
 import { getSettings } from './admin';
 import { loadCalendar } from './calendar';
 import { contactsOf, fanOut, noticeBase, slotRef } from './notices';
+import { METRIC, type Metrics } from './metrics';
 import { inParallel, openSlots } from './open-slots';
 import { ConditionFailed, type MessageQueue, type OutgoingMessage, type Store, type WriteOp } from './ports';
 
@@ -38,7 +49,7 @@ export type SweepSummary = {
   sent: { email: number; sms: number };
 };
 
-export type SweepDeps = { store: Store; queue?: MessageQueue; webBaseUrl?: string };
+export type SweepDeps = { store: Store; queue?: MessageQueue; webBaseUrl?: string; metrics?: Metrics };
 
 const PARALLEL = 16;
 export const openedMarker = (year: number) => `slots-opened#${year}`;
@@ -67,6 +78,7 @@ export async function sweep(d: SweepDeps, at: Date): Promise<SweepSummary> {
 
   // ---- plan ----------------------------------------------------------------------------------
   const due = await store.slotsDueBy(today);
+  d.metrics?.add(METRIC.slotsActedOn, due.length);
   const work: Work[] = due.map((slot) =>
     planSlot(cal, obById.get(slot.obligationId) ?? null, slot, today, at),
   );
@@ -87,7 +99,8 @@ export async function sweep(d: SweepDeps, at: Date): Promise<SweepSummary> {
         escalatedToOffice.add(slotRef(w.after));
         continue; // the office gets the digest, never one message per unit
       }
-      const out = unit?.active === false ? [] : noticeMessages(cal, w.ob, w.before, unit, n, today, d.webBaseUrl);
+      const out =
+        unit?.active === false ? [] : noticeMessages(cal, w.ob, w.before, unit, n, today, d.webBaseUrl);
       messages.push(...out);
       w.ops.push(
         audit({
@@ -129,6 +142,40 @@ export async function sweep(d: SweepDeps, at: Date): Promise<SweepSummary> {
     : 0;
 
   return { at: at.toISOString(), opened, reminders, escalations, digests, sent: { email: 0, sms: 0 } };
+}
+
+/** The most UTF-8 bytes of text one digest email carries: a queued message stays far below SQS's 256 KB. */
+export const DIGEST_PART_BYTES = 96 * 1024;
+
+/**
+ * The digest as one email, or — on a day with thousands of overdue slots — several, split between
+ * lines, each under DIGEST_PART_BYTES, numbered in the subject (（第2/3部分）) and the first line.
+ */
+export function digestParts(
+  m: Message,
+  maxBytes = DIGEST_PART_BYTES,
+): Array<{ subject: string; text: string }> {
+  const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+  if (bytes(m.text) <= maxBytes) return [{ subject: m.subject, text: m.text }];
+  const budget = maxBytes - 200; // room for the part header
+  const chunks: string[][] = [[]];
+  let size = 0;
+  for (const raw of m.text.split('\n')) {
+    // A single line longer than a part (never in practice) is cut, not lost.
+    const line = bytes(raw) > budget ? `${raw.slice(0, Math.floor(budget / 4))}…` : raw;
+    const n = bytes(line) + 1;
+    if (size + n > budget && chunks.at(-1)!.length) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks.at(-1)!.push(line);
+    size += n;
+  }
+  const of = chunks.length;
+  return chunks.map((lines, k) => ({
+    subject: `${m.subject}（第${k + 1}/${of}部分）`,
+    text: [`（第${k + 1}/${of}部分${k ? '，接上一部分' : ''}）`, ...lines].join('\n'),
+  }));
 }
 
 function planSlot(cal: Calendar, ob: Obligation | null, slot: Slot, today: string, at: Date): Work {
@@ -241,19 +288,25 @@ async function officeDigest(
     (a, b) => a.effectiveDeadline.localeCompare(b.effectiveDeadline) || a.unitName.localeCompare(b.unitName),
   );
   const news = escalatedToOffice.size > 0 || items.some((i) => i.newlyOverdue);
-  const m = officeDigestMessage(items, today, webLink(webBaseUrl, OVERDUE_ROUTE));
+  const bouncing = bouncingContacts((await store.listUnits()).filter((u) => u.bouncing?.length));
+  const m = officeDigestMessage(items, today, webLink(webBaseUrl, OVERDUE_ROUTE), bouncing);
+  const parts = digestParts(m);
   const meta = { unitId: OFFICE_TRAIL, kind: 'digest' };
   const msgs: OutgoingMessage[] = [];
   settings.officeContacts.forEach((c, i) => {
-    if (c.email)
-      msgs.push({
-        id: `digest:${today}:email:${i}`,
-        channel: 'email',
-        to: c.email,
-        subject: m.subject,
-        text: m.text,
-        recipient: 'office',
-        ...meta,
+    const email = c.email;
+    if (email)
+      parts.forEach((part, k) => {
+        msgs.push({
+          // Part 1 keeps the id a one-part digest always had.
+          id: `digest:${today}:email:${i}${k ? `:part${k + 1}` : ''}`,
+          channel: 'email',
+          to: email,
+          subject: part.subject,
+          text: part.text,
+          recipient: 'office',
+          ...meta,
+        });
       });
     // SMS only on a day with news (a new level-2 escalation or a newly overdue slot).
     if (c.phone && news)

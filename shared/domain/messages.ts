@@ -145,8 +145,24 @@ export type DigestItem = SlotRef & {
   newlyOverdue?: boolean;
 };
 
-/** The office's one daily digest: slots at escalation level 2 and the day's newly overdue slots. */
-export function officeDigestMessage(items: DigestItem[], date?: IsoDate, overdueLink?: string): Message {
+/** A unit contact whose email address bounces or complained (the sender skips it). */
+export type BouncingContact = {
+  unitName: string;
+  role: 'liaison' | 'leader';
+  name: string;
+  type: 'bounce' | 'complaint';
+};
+
+/**
+ * The office's one daily digest: slots at escalation level 2 and the day's newly overdue slots;
+ * then the unit contacts whose email bounces, so the office gets them corrected.
+ */
+export function officeDigestMessage(
+  items: DigestItem[],
+  date?: IsoDate,
+  overdueLink?: string,
+  bouncing: BouncingContact[] = [],
+): Message {
   const escalated = items.filter((i) => !i.newlyOverdue).sort((a, b) => b.lateDays - a.lateDays);
   const fresh = items.filter((i) => i.newlyOverdue);
   const line = (i: DigestItem, n: number) =>
@@ -162,6 +178,17 @@ export function officeDigestMessage(items: DigestItem[], date?: IsoDate, overdue
     );
   }
   if (!items.length) sections.push('今日无逾期未报送事项。', '');
+  if (bouncing.length) {
+    const role = { liaison: '联络员', leader: '负责人' } as const;
+    sections.push(
+      `另：以下联系人的邮箱退信或投诉，系统已暂停向其发送邮件，请核实并更新联系方式（${bouncing.length}人）：`,
+      ...bouncing.map(
+        (b, n) =>
+          `${n + 1}. ${b.unitName} ${role[b.role]} ${b.name}（${b.type === 'bounce' ? '退信' : '投诉'}）`,
+      ),
+      '',
+    );
+  }
   const day = date ? formatDateZh(date) : '今日';
   return {
     subject: `【逾期汇总】${date ? formatDateZh(date, false) : ''}逾期未报送情况（升级督办${escalated.length}项，新增逾期${fresh.length}项）`,

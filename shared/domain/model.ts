@@ -55,7 +55,9 @@ export const unitBodySchema = z.strictObject({
   contacts: contactsBodySchema.default([]),
 });
 export const unitSchema = unitBodySchema.extend({ unitId: unitIdSchema });
-export type Unit = z.infer<typeof unitSchema>;
+/** A contact address SES reported as bouncing (hard bounce) or complaining; set by the system only. */
+export type BouncingAddress = { email: string; type: 'bounce' | 'complaint'; at: string };
+export type Unit = z.infer<typeof unitSchema> & { bouncing?: BouncingAddress[] };
 
 const mmdd = monthDaySchema;
 

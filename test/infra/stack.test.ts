@@ -146,7 +146,7 @@ describe('S3 upload bucket', () => {
 
 describe('queues, dead-letter queues and alarms', () => {
   it('uploads and notify queues: SQS-encrypted, 6× the consumer timeout, DLQ after 5 receives', () => {
-    for (const queue of [stack.uploadsQueue, stack.notifyQueue]) {
+    for (const queue of [stack.uploadsQueue, stack.notifyQueue, stack.bounceQueue]) {
       const props = template.findResources('AWS::SQS::Queue')[logicalId(queue)]?.Properties;
       expect(props).toMatchObject({
         SqsManagedSseEnabled: true,
@@ -157,8 +157,8 @@ describe('queues, dead-letter queues and alarms', () => {
         },
       });
     }
-    // uploads, notify, their DLQs, and the schedule's DLQ
-    template.resourceCountIs('AWS::SQS::Queue', 5);
+    // uploads, notify, bounces, their DLQs, the schedule's DLQ and the sweep's failure queue
+    template.resourceCountIs('AWS::SQS::Queue', 8);
     for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     }
@@ -174,12 +174,13 @@ describe('queues, dead-letter queues and alarms', () => {
         ),
       )
       .flatMap((p) => p.Properties.Queues);
-    expect(tlsGuarded).toHaveLength(5);
+    expect(tlsGuarded).toHaveLength(8);
   });
 
-  it('one alarm per DLQ on ApproximateNumberOfMessagesVisible > 0', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+  it('one alarm per DLQ (and failure queue) on ApproximateNumberOfMessagesVisible > 0', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+    );
     for (const alarm of alarms) {
       expect(alarm.Properties).toMatchObject({
         MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -211,7 +212,12 @@ describe('queues, dead-letter queues and alarms', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 2 },
     });
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId('bounces') },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.bounceQueue), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
   });
 });
 
@@ -341,7 +347,7 @@ describe('HTTP API', () => {
 describe('functions', () => {
   it.each(names)('%s: Node 24 on arm64, ESM bundle, env, its own log group', (name) => {
     const fn = template.findResources('AWS::Lambda::Function')[fnId(name)]?.Properties;
-    const slow = name === 'receipt' || name === 'sender';
+    const slow = name === 'receipt' || name === 'sender' || name === 'bounces';
     expect(fn).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],

@@ -11,7 +11,12 @@ import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { PinpointSmsSender } from '../../shared/adapters/sms-sender';
 import { queueUrlOfArn, SqsQueue } from '../../shared/adapters/sqs-queue';
 import { smsBody, smsHeldUntil } from '../../shared/app/deliver';
-import { PermanentDeliveryError, ThrottledError, type OutgoingMessage } from '../../shared/app/ports';
+import {
+  PermanentDeliveryError,
+  SendConfigError,
+  ThrottledError,
+  type OutgoingMessage,
+} from '../../shared/app/ports';
 
 const ses = mockClient(SESClient);
 const sms = mockClient(PinpointSMSVoiceV2Client);
@@ -53,7 +58,7 @@ describe('SesMailer', () => {
     ses
       .on(SendEmailCommand)
       .rejectsOnce(sesError('Throttling', 'Maximum sending rate exceeded.'))
-      .rejectsOnce(sesError('MessageRejected', 'Email address is not verified: a@example.gov.cn'))
+      .rejectsOnce(sesError('MessageRejected', 'Email address contains a virus: a@example.gov.cn'))
       .rejectsOnce(sesError('InvalidParameterValue', 'Missing final @domain'))
       .rejectsOnce(awsError('InternalFailure'));
     await expect(m.send(mail)).rejects.toBeInstanceOf(ThrottledError);
@@ -62,6 +67,35 @@ describe('SesMailer', () => {
     expect(String((err as Error).message)).not.toContain('@');
     await expect(m.send(mail)).rejects.toBeInstanceOf(PermanentDeliveryError);
     await expect(m.send(mail)).rejects.toMatchObject({ name: 'InternalFailure' });
+  });
+
+  it('maps a misconfigured sender to SendConfigError (one alarm, not a failure per message)', async () => {
+    const m = new SesMailer(new SESClient({}));
+    const faults = [
+      sesError(
+        'MessageRejected',
+        'Email address is not verified. The following identities failed the check in region AP-SOUTHEAST-1: noreply@example.gov.cn',
+      ),
+      sesError('MailFromDomainNotVerifiedException', 'MAIL FROM domain not verified'),
+      sesError('AccessDenied', 'not authorized to perform ses:SendEmail on identity/example.gov.cn'),
+      sesError('AccountSendingPausedException', 'sending paused'),
+      sesError('ConfigurationSetDoesNotExist', 'Configuration set baosong does not exist'),
+    ];
+    faults.reduce((b, f) => b.rejectsOnce(f), ses.on(SendEmailCommand));
+    for (const f of faults) {
+      const err = await m.send(mail).catch((e: unknown) => e);
+      expect(err, f.name).toBeInstanceOf(SendConfigError);
+      expect(String((err as Error).message)).not.toContain('@');
+    }
+  });
+
+  it('sends with the configuration set and tags the unit (so a bounce finds its unit)', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm1' });
+    await new SesMailer(new SESClient({}), 'baosong-set').send({ ...mail, unitId: 'nanhu-town' });
+    expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input).toMatchObject({
+      ConfigurationSetName: 'baosong-set',
+      Tags: [{ Name: 'unitId', Value: 'nanhu-town' }],
+    });
   });
 });
 
@@ -88,6 +122,39 @@ describe('PinpointSmsSender', () => {
       .rejectsOnce(awsError('ValidationException'));
     await expect(s.send({ to: '+8613800000000', text: 'x' })).rejects.toBeInstanceOf(ThrottledError);
     await expect(s.send({ to: '+8610000000000', text: 'x' })).rejects.toBeInstanceOf(PermanentDeliveryError);
+  });
+
+  const reasoned = (name: string, Reason: string) => Object.assign(new Error(name), { name, Reason });
+
+  it('opted-out numbers and the monthly spend limit are permanent failures (recorded, never retried)', async () => {
+    const s = new PinpointSmsSender(new PinpointSMSVoiceV2Client({}));
+    sms
+      .on(SendTextMessageCommand)
+      .rejectsOnce(reasoned('ConflictException', 'DESTINATION_PHONE_NUMBER_OPTED_OUT'))
+      .rejectsOnce(reasoned('ServiceQuotaExceededException', 'MONTHLY_SPEND_LIMIT_REACHED_FOR_TEXT'));
+    const optedOut = await s.send({ to: '+8613800000000', text: 'x' }).catch((e: unknown) => e);
+    expect(optedOut).toBeInstanceOf(PermanentDeliveryError);
+    expect((optedOut as Error).message).toMatch(/opted out/);
+    const spend = await s.send({ to: '+8613800000000', text: 'x' }).catch((e: unknown) => e);
+    expect(spend).toBeInstanceOf(PermanentDeliveryError);
+    expect((spend as Error).message).toMatch(/spend limit/);
+  });
+
+  it('a wrong, unregistered or missing origination identity is a SendConfigError', async () => {
+    const s = new PinpointSmsSender(new PinpointSMSVoiceV2Client({}), 'sid-wrong');
+    const faults = [
+      reasoned('ResourceNotFoundException', ''),
+      reasoned('ValidationException', 'INVALID_IDENTITY_FOR_DESTINATION_COUNTRY'),
+      reasoned('ValidationException', 'SENDER_ID_NOT_REGISTERED'),
+      reasoned('ConflictException', 'NO_ORIGINATION_IDENTITIES_FOUND'),
+      reasoned('AccessDeniedException', ''),
+    ];
+    faults.reduce((b, f) => b.rejectsOnce(f), sms.on(SendTextMessageCommand));
+    for (const f of faults)
+      await expect(
+        s.send({ to: '+8613800000000', text: 'x' }),
+        `${f.name} ${f.Reason}`,
+      ).rejects.toBeInstanceOf(SendConfigError);
   });
 });
 

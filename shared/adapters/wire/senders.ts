@@ -5,7 +5,7 @@ import { provide } from '../container';
 import { SesMailer } from '../ses-mailer';
 import { PinpointSmsSender } from '../sms-sender';
 
-provide('mailer', () => new SesMailer(new SESClient({})));
+provide('mailer', (cfg) => new SesMailer(new SESClient({}), cfg.SES_CONFIGURATION_SET));
 provide(
   'sms',
   (cfg) => new PinpointSmsSender(new PinpointSMSVoiceV2Client({}), cfg.SMS_ORIGINATION_IDENTITY),
