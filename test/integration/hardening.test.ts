@@ -48,7 +48,7 @@ const unitClaims = (unitId: string) => ({
 });
 
 /** One request through the Lambda that serves the route, as API Gateway would send it. */
-export async function call(
+async function call(
   routeKey: string,
   init: {
     claims?: Record<string, unknown>;
