@@ -17,6 +17,12 @@ export type SlotEvent =
   | { type: 'extended'; until: IsoDate }
   | { type: 'closed' };
 
+/** The same day a year later (02-29 → 02-28): the latest an extension may run to. */
+export function oneYearAfter(d: IsoDate): IsoDate {
+  const next = `${Number(d.slice(0, 4)) + 1}${d.slice(4)}`;
+  return isoDate.safeParse(next).success ? next : next.replace(/-29$/, '-28');
+}
+
 /** open, overdue or returned: the unit still owes a report. */
 export function isOwing(slot: Pick<Slot, 'state'>): boolean {
   return owes(slot);
@@ -99,6 +105,13 @@ function transition(cal: Calendar, ob: Obligation, slot: Slot, ev: SlotEvent): S
       if (!isoDate.safeParse(ev.until).success) throw invalid('until', 'expected a date YYYY-MM-DD');
       if (ev.until <= slot.effectiveDeadline) {
         throw invalid('until', `must be after the current effective deadline ${slot.effectiveDeadline}`);
+      }
+      const latest = oneYearAfter(slot.deadline);
+      if (ev.until > latest) {
+        throw invalid(
+          'until',
+          `must be within a year of the original deadline ${slot.deadline} (at most ${latest})`,
+        );
       }
       const next: Slot = { ...slot, effectiveDeadline: ev.until, extendedUntil: ev.until };
       if (slot.state === 'overdue' || slot.state === 'closed') {
