@@ -3,7 +3,7 @@ import { defaultSettings } from '../domain/defaults';
 import { shanghaiDate } from '../domain/dates';
 import { notFound } from '../domain/errors';
 import type { Contact, Obligation, ObligationBody, Principal, Settings, Unit } from '../domain/model';
-import { actorOf, audit, auditOffice } from './audit';
+import { actorOf, audit, auditOffice, fieldChanges } from './audit';
 import { keepBouncing } from './bounces';
 import { loadCalendar } from './calendar';
 import { openSlots } from './open-slots';
@@ -28,6 +28,7 @@ export async function putUnit(store: Store, who: Principal, unit: Unit, now: Dat
       at: now,
       actor: actorOf(who),
       action: before ? 'unit-replaced' : 'unit-created',
+      detail: { changes: fieldChanges(before, unit) },
     }),
   ]);
   const year = yearOf(now);
@@ -40,7 +41,13 @@ export async function putUnit(store: Store, who: Principal, unit: Unit, now: Dat
  * Replaces a unit's contacts (the unit itself, or the office). The audit event carries the list
  * before and after, so the office sees every change; the table holds it, logs never do.
  */
-export async function putContacts(store: Store, who: Principal, unitId: string, contacts: Contact[], now: Date) {
+export async function putContacts(
+  store: Store,
+  who: Principal,
+  unitId: string,
+  contacts: Contact[],
+  now: Date,
+) {
   const before = await getUnit(store, unitId);
   const unit: Unit = { ...before, contacts };
   await store.write([
@@ -67,7 +74,10 @@ export async function putObligation(
   const before = await store.getObligation(obligationId);
   await store.write([
     { type: 'putObligation', obligation },
-    auditOffice(who, now, before ? 'obligation-replaced' : 'obligation-created', { obligationId }),
+    auditOffice(who, now, before ? 'obligation-replaced' : 'obligation-created', {
+      obligationId,
+      changes: fieldChanges(before, obligation),
+    }),
   ]);
   const year = yearOf(now);
   const [cal, units] = await Promise.all([loadCalendar(store, [year]), store.listUnits()]);
@@ -80,6 +90,10 @@ export async function getSettings(store: Store): Promise<Settings> {
 }
 
 export async function putSettings(store: Store, who: Principal, settings: Settings, now: Date) {
-  await store.write([{ type: 'putSettings', settings }, auditOffice(who, now, 'settings-replaced')]);
+  const before = await store.getSettings();
+  await store.write([
+    { type: 'putSettings', settings },
+    auditOffice(who, now, 'settings-replaced', { changes: fieldChanges(before, settings) }),
+  ]);
   return settings;
 }

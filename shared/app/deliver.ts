@@ -23,6 +23,7 @@
 // that reason and audited 'notice-suppressed', never sent.
 import { addDays, shanghaiDate, shanghaiHour, startOfDay } from '../domain/dates';
 import type { Settings } from '../domain/model';
+import { toWellFormed } from '../domain/text';
 import { audit } from './audit';
 import { getSettings } from './admin';
 import {
@@ -170,13 +171,15 @@ export async function deliver(
       await d.mailer.send({
         from: settings.senderEmail,
         to: msg.to,
-        subject: msg.subject ?? '',
-        text: msg.text,
+        // Text stored before SPEC §5 was enforced may hold a lone surrogate, which no provider
+        // encodes: it goes out as U+FFFD rather than failing the message every day.
+        subject: toWellFormed(msg.subject ?? ''),
+        text: toWellFormed(msg.text),
         unitId: msg.unitId,
       });
     } else {
       if (!d.sms) throw new Error('no SMS sender configured');
-      await d.sms.send({ to: msg.to, text: smsBody(settings.smsSignature, msg.text) });
+      await d.sms.send({ to: msg.to, text: toWellFormed(smsBody(settings.smsSignature, msg.text)) });
     }
   } catch (err) {
     if (err instanceof PermanentDeliveryError) {

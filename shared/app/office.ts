@@ -59,6 +59,11 @@ export type BoardRow = {
   latestSubmissionId: string | null;
 };
 
+/** Units' current names: a renamed unit reads by its new name everywhere (slots keep a copy). */
+async function unitNames(store: Store): Promise<Map<string, string>> {
+  return new Map((await store.listUnits()).map((u) => [u.unitId, u.name]));
+}
+
 export async function board(
   store: Store,
   input: { obligationId: string; period: string; now: Date } & PageRequest,
@@ -66,9 +71,10 @@ export async function board(
   const ob = await obligationOrThrow(store, input.obligationId);
   assertPeriodFits(ob, input.period);
   const year = yearOfPeriod(input.period);
-  const [cal, slots] = await Promise.all([
+  const [cal, slots, names] = await Promise.all([
     loadCalendar(store, [year]),
     allSlotsOfPeriod(store, input.obligationId, input.period),
+    unitNames(store),
   ]);
   if (slots.length === 0) throw notFound(`slots of ${input.obligationId} ${input.period}`);
   const counts = Object.fromEntries(slotStates.map((s) => [s, 0])) as Record<SlotState, number>;
@@ -77,7 +83,7 @@ export async function board(
     counts[state]++;
     return {
       unitId: s.unitId,
-      name: s.unitName,
+      name: names.get(s.unitId) ?? s.unitName,
       state,
       onTime: s.onTime,
       lateDays: s.lateDays,
@@ -108,14 +114,18 @@ export async function board(
 
 export async function overdue(store: Store, now: Date) {
   const today = shanghaiDate(now);
-  const [slots, obligations] = await Promise.all([store.overdueSlots(today), store.listObligations()]);
+  const [slots, obligations, unitName] = await Promise.all([
+    store.overdueSlots(today),
+    store.listObligations(),
+    unitNames(store),
+  ]);
   const names = new Map(obligations.map((o) => [o.obligationId, o.name]));
   return {
     items: slots
       .filter((s) => s.kind !== 'quota' || (s.count ?? 0) < (s.minCount ?? 1))
       .map((s) => ({
         ...slotView(s, now),
-        name: s.unitName,
+        name: unitName.get(s.unitId) ?? s.unitName,
         obligationName: names.get(s.obligationId) ?? s.obligationId,
       })),
   };

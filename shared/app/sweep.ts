@@ -267,6 +267,8 @@ async function officeDigest(
   for (const s of await store.overdueSlots(today)) bySlot.set(slotRef(s), s);
   for (const w of work) bySlot.set(slotRef(w.after), w.after);
   const prevWorkday = lastWorkdayOnOrBefore(cal, addDays(today, -1));
+  // The units' current names (a renamed unit is listed by its new name; slots keep a copy).
+  const units = await store.getUnits([...new Set([...bySlot.values()].map((s) => s.unitId))]);
   const items: DigestItem[] = [];
   for (const s of bySlot.values()) {
     const ob = obById.get(s.obligationId);
@@ -274,7 +276,7 @@ async function officeDigest(
     const dueRef = dueRefOf(s);
     if (dueRef >= today) continue;
     const ref = {
-      unitName: s.unitName,
+      unitName: units.get(s.unitId)?.name ?? s.unitName,
       obligationName: ob.name,
       period: s.period,
       effectiveDeadline: dueRef,

@@ -17,6 +17,12 @@ import { DynamoStore } from '../../shared/adapters/dynamo/store';
 import { makeS3Client, S3ObjectStore } from '../../shared/adapters/s3';
 import type { MessageQueue, OutgoingMessage } from '../../shared/app/ports';
 import { recordUpload } from '../../shared/app/receipt';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { deliver } from '../../shared/app/deliver';
+import { loadCalendar } from '../../shared/app/calendar';
+import { openSlots } from '../../shared/app/open-slots';
+import { sweep } from '../../shared/app/sweep';
 import { defaultObligations, defaultSettings } from '../../shared/domain/defaults';
 import type { Submission } from '../../shared/domain/model';
 import type { HttpEvent, HttpResult } from '../../shared/http/router';
@@ -255,5 +261,122 @@ describe('defect 6: no 500 for malformed input', () => {
     // the office's own trail refuses a unit trail's cursor
     const office = await call('GET /v1/audit', { query: { year: '2026', cursor: first.body.nextCursor } });
     expect(office.status).toBe(400);
+  });
+});
+
+describe('defect 4: one broken character never stops the digest; a renamed unit reads by its new name', () => {
+  it('a unit name stored with a lone surrogate: the sweep and its digest still go out; renaming shows everywhere', async () => {
+    const ses = new SESClient({ ...common, endpoint: endpoints.ses, maxAttempts: 1 });
+    const mailer = new SesMailer(ses);
+    // Stored before SPEC §5 was enforced: written straight to the table, past the API's zod.
+    const bad = {
+      unitId: 'bad-town',
+      name: '坏\uD800镇',
+      kind: 'town' as const,
+      tags: [],
+      active: true,
+      contacts: [{ role: 'leader' as const, name: '赵负责', email: 'leader@bad-town.example.gov.cn' }],
+    };
+    await store.write([{ type: 'putUnit', unit: bad }]);
+    const cal = await loadCalendar(store, [2026]);
+    await openSlots(store, cal, {
+      year: 2026,
+      units: [bad],
+      obligations: defaultObligations,
+      now: clock.now(),
+    });
+    // 2026-07-09: the half-year report (due 07-06) is 3 working days late, at level 2: the digest lists it.
+    const at = new Date('2026-07-09T09:00:00+08:00');
+    clock.set(at);
+    queued.length = 0;
+    const summary = await sweep({ store, queue }, at);
+    expect(summary.digests).toBeGreaterThan(0);
+    const digest = queued.filter((m) => m.kind === 'digest' && m.channel === 'email');
+    expect(digest.length).toBeGreaterThan(0);
+    for (const m of queued.filter((q) => q.channel === 'email'))
+      expect([m.id, await deliver({ store, mailer }, m, at, { settings: defaultSettings })]).toEqual([
+        m.id,
+        'sent',
+      ]);
+
+    const put = await call('PUT /v1/units/{unitId}', {
+      params: { unitId: 'bad-town' },
+      body: { ...bad, name: '新城镇', unitId: undefined },
+    });
+    expect(put.status).toBe(200);
+    const board = await call('GET /v1/status', {
+      query: { obligationId: 'half-year-report', period: '2026' },
+    });
+    expect(board.body.items.find((r: { unitId: string }) => r.unitId === 'bad-town').name).toBe('新城镇');
+    const overdue = await call('GET /v1/overdue');
+    const mine = overdue.body.items.filter((r: { unitId: string }) => r.unitId === 'bad-town');
+    expect(mine.length).toBeGreaterThan(0);
+    for (const r of mine) expect(r.name).toBe('新城镇');
+    queued.length = 0;
+    await sweep({ store, queue }, new Date('2026-07-10T09:00:00+08:00'));
+    const next = queued.find((m) => m.kind === 'digest' && m.channel === 'email');
+    expect(next?.text).toContain('新城镇');
+    expect(next?.text).not.toContain('坏');
+  });
+});
+
+describe('defect 8: the audit records what changed, before and after', () => {
+  it('a unit, an obligation and the settings', async () => {
+    const unit = {
+      name: '审计镇',
+      kind: 'town',
+      contacts: [{ role: 'liaison', name: '钱联络', email: 'qian@audit-town.example.gov.cn' }],
+    };
+    await call('PUT /v1/units/{unitId}', { params: { unitId: 'audit-town' }, body: unit });
+    await call('PUT /v1/units/{unitId}', {
+      params: { unitId: 'audit-town' },
+      body: { ...unit, name: '审计街道', tags: ['law-enforcement'] },
+    });
+    const trail = await call('GET /v1/audit', { query: { unitId: 'audit-town', year: '2026' } });
+    const replaced = trail.body.items.find((e: { action: string }) => e.action === 'unit-replaced');
+    expect(replaced.detail.changes).toEqual({
+      name: { before: '审计镇', after: '审计街道' },
+      tags: { before: [], after: ['law-enforcement'] },
+    });
+    const created = trail.body.items.find((e: { action: string }) => e.action === 'unit-created');
+    expect(created.detail.changes.name).toEqual({ before: null, after: '审计镇' });
+
+    const ob = { kind: 'deadline', name: '专项报告', due: '09-30' };
+    await call('PUT /v1/obligations/{obligationId}', { params: { obligationId: 'special' }, body: ob });
+    await call('PUT /v1/obligations/{obligationId}', {
+      params: { obligationId: 'special' },
+      body: { ...ob, due: '10-15', gracePeriodDays: 10 },
+    });
+    const settings = await call('GET /v1/settings');
+    await call('PUT /v1/settings', { body: { ...settings.body, smsSignature: '【法治办】' } });
+    const office = await call('GET /v1/audit', { query: { year: '2026' } });
+    const obl = office.body.items.find(
+      (e: { action: string; detail: { obligationId: string } }) =>
+        e.action === 'obligation-replaced' && e.detail.obligationId === 'special',
+    );
+    expect(obl.detail.changes).toEqual({
+      due: { before: '09-30', after: '10-15' },
+      gracePeriodDays: { before: 30, after: 10 },
+    });
+    const set = office.body.items.find((e: { action: string }) => e.action === 'settings-replaced');
+    expect(set.detail.changes).toEqual({ smsSignature: { before: '【区法制办】', after: '【法治办】' } });
+  });
+});
+
+describe('defect 9: impossible dates and unbounded extensions', () => {
+  it('due 02-30 is 400; an extension to 2100 is 400; nothing changed', async () => {
+    const r = await call('PUT /v1/obligations/{obligationId}', {
+      params: { obligationId: 'feb-report' },
+      body: { kind: 'deadline', name: '二月报告', due: '02-30' },
+    });
+    expect([r.status, r.body.error.details[0].field]).toEqual([400, 'due']);
+    expect(await store.getObligation('feb-report')).toBeNull();
+    const before = await store.getSlot('annual-summary', '2026', TOWN);
+    const ext = await call('POST /v1/slots/{obligationId}/{period}/{unitId}/extension', {
+      params: { obligationId: 'annual-summary', period: '2026', unitId: TOWN },
+      body: { until: '2100-12-31', reason: '延期' },
+    });
+    expect([ext.status, ext.body.error.details[0].field]).toEqual([400, 'until']);
+    expect(await store.getSlot('annual-summary', '2026', TOWN)).toEqual(before);
   });
 });
