@@ -3,7 +3,7 @@
 // people do — sign in, upload, read receipts, work the board — and every page is checked with
 // axe-core and photographed (test/e2e/screenshots/, not committed).
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -274,7 +274,7 @@ describe('the office console', SLOW, () => {
   it('downloads the board as CSV, which starts with the BOM', async () => {
     const [download] = await Promise.all([desk.waitForEvent('download'), desk.getByRole('button', { name: '下载 CSV' }).click()]);
     const path = await download.path();
-    const bytes = (await import('node:fs')).readFileSync(path);
+    const bytes = readFileSync(path);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(bytes.toString('utf8')).toContain('南湖镇');
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
@@ -342,6 +342,14 @@ describe('the office console', SLOW, () => {
 });
 
 describe('links and boundaries', SLOW, () => {
+  it('the pages bundle no server code and load nothing from another host', () => {
+    const dist = resolve(import.meta.dirname, '../../web/dist');
+    const html = readFileSync(join(dist, 'index.html'), 'utf8');
+    expect(html.match(/(?:src|href)="[^"]+"/g)).toEqual(['href="/assets/app.css"', 'src="/assets/app.js"']);
+    for (const f of readdirSync(join(dist, 'assets')).filter((n) => n.endsWith('.js')))
+      expect(readFileSync(join(dist, 'assets', f), 'utf8')).not.toMatch(/@aws-sdk|middy|ZodError|DynamoDB/);
+  });
+
   it('the link in a chase-up email (from /dev/outbox) opens that slot after sign-in', async () => {
     const to = 'xicheng-street.liaison@example.gov.cn';
     const mail = (await outbox()).emails.find((m) => mailTo(m, to) && m.subject.includes('催报'))!;

@@ -23,6 +23,7 @@ import type {
   Board,
   BoardRow,
   ChaseRequest,
+  ChaseResult,
   ExtensionRequest,
   Obligation,
   Page,
@@ -102,6 +103,9 @@ export function sortRows(rows: BoardRow[], key: SortKey, asc: boolean): BoardRow
   return asc ? out : out.reverse();
 }
 
+/** Rows drawn at once: a district's board fits; a city's (thousands) stays quick to sort and filter. */
+const PAGE_ROWS = 200;
+
 type Action =
   | { kind: 'extend'; row: BoardRow }
   | { kind: 'waive'; row: BoardRow }
@@ -112,6 +116,7 @@ function BoardTable({ board, onChanged }: { board: Board; onChanged: () => void 
   const [state, setState] = useState<SlotState | ''>('');
   const [q, setQ] = useState('');
   const [action, setAction] = useState<Action | null>(null);
+  const [limit, setLimit] = useState(PAGE_ROWS);
   const [msg, setMsg] = useState('');
   const [err, setErr] = useState<unknown>(null);
   const rows = useMemo(() => {
@@ -134,7 +139,7 @@ function BoardTable({ board, onChanged }: { board: Board; onChanged: () => void 
   const chase = (unitId?: string) =>
     run(unitId ? '已催报。' : '已向全部未报送单位催报。', async () => {
       const body: ChaseRequest = { obligationId: board.obligationId, period: board.period, ...(unitId ? { unitId } : {}) };
-      const r = await api.send<{ queued: number }>('POST', '/v1/chase', body);
+      const r = await api.send<ChaseResult>('POST', '/v1/chase', body);
       return `催报已发出：${r.queued} 个单位。`;
     });
   const accept = (r: BoardRow) =>
@@ -204,7 +209,7 @@ function BoardTable({ board, onChanged }: { board: Board; onChanged: () => void 
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
+            {rows.slice(0, limit).map((r) => (
               <tr key={r.unitId} data-unit={r.unitId}>
                 <td>
                   <a href={href('o', 'units', r.unitId)}>{r.name}</a>
@@ -255,6 +260,19 @@ function BoardTable({ board, onChanged }: { board: Board; onChanged: () => void 
           </tbody>
         </table>
       </div>
+      {rows.length > limit && (
+        <p class="actions">
+          <span class="hint">
+            已显示前 {limit} 个，共 {rows.length} 个
+          </span>
+          <button type="button" onClick={() => setLimit(limit + PAGE_ROWS)}>
+            再显示 {Math.min(PAGE_ROWS, rows.length - limit)} 个
+          </button>
+          <button type="button" onClick={() => setLimit(rows.length)}>
+            全部显示
+          </button>
+        </p>
+      )}
       {action?.kind === 'extend' && (
         <ReasonDialog
           title={`延期：${action.row.name}`}
