@@ -67,4 +67,5 @@ export const ENV = {
   notifyQueueUrl: 'NOTIFY_QUEUE_URL',
   smsOriginationIdentity: 'SMS_ORIGINATION_IDENTITY',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  webBaseUrl: 'WEB_BASE_URL',
 } as const;

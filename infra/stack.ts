@@ -1,9 +1,19 @@
 // The baosong production stack (SPEC §6): HTTP API + Cognito JWT authorizer, one Lambda per
 // functionSpecs entry, one DynamoDB table, the upload bucket, SQS queues with DLQs and alarms,
 // and the daily sweep on EventBridge Scheduler in Asia/Shanghai. Synthesizes with no AWS account.
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Annotations } from 'aws-cdk-lib';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone, Token } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  Duration,
+  Lazy,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  TimeZone,
+  Token,
+} from 'aws-cdk-lib';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -22,8 +32,10 @@ import {
   Mfa,
   StandardThreatProtectionMode,
   StringAttribute,
+  OAuthScope,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -58,6 +70,7 @@ import { QUARANTINE_PREFIX, SUBMISSIONS_PREFIX } from '../shared/app/submissions
 import { ENV, type FunctionSpec, functionSpecs, type LambdaName, SENDER_CONCURRENCY } from './functions';
 import { acknowledge } from './nag';
 import { Observability } from './observability';
+import { WEB_DIST, WebFrontend } from './web';
 import { type Access, type FunctionName, routes } from './routes';
 
 /** How every function is bundled: locally with esbuild (no Docker), ESM, SDK included. */
@@ -105,6 +118,9 @@ const S3_ACTIONS = {
   get: ['s3:GetObject', 's3:GetObjectVersion'],
   delete: ['s3:DeleteObject'],
 } as const;
+
+/** The functions that write notices (they get WEB_BASE_URL, to link to the pages). */
+export const NOTICE_FUNCTIONS: readonly LambdaName[] = ['sweep', 'chase', 'receipt', 'uploads'];
 
 const HTTP_FUNCTIONS: readonly LambdaName[] = ['api', 'uploads', 'chase'] satisfies FunctionName[];
 
@@ -178,6 +194,7 @@ export class BaosongStack extends Stack {
   readonly configurationSet: ConfigurationSet;
   readonly bounceQueue: Queue;
   readonly sweepFailures: Queue;
+  readonly web: WebFrontend;
 
   constructor(scope: Construct, id: string, props: BaosongStackProps = {}) {
     super(scope, id, props);
@@ -186,10 +203,10 @@ export class BaosongStack extends Stack {
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const ctx = (key: string) => this.node.tryGetContext(key) as unknown;
 
-    // '*' is acceptable as a default: the API authenticates with bearer tokens (no cookies, so no
-    // credentialed CORS), and the bucket only accepts POSTs signed by the uploads function.
-    // Production deploys pass the SPA origin: `-c allowedOrigins=https://baosong.example.gov.cn`.
-    const allowedOrigins = props.allowedOrigins ?? listFromContext(ctx('allowedOrigins')) ?? ['*'];
+    // The pages are served by this stack's CloudFront distribution, which also serves the API under
+    // /v1/ (same origin: the API needs no CORS). The uploads bucket's CORS allows that origin only;
+    // `-c allowedOrigins=https://…` adds other origins (e.g. a custom domain) to both.
+    const allowedOrigins = props.allowedOrigins ?? listFromContext(ctx('allowedOrigins')) ?? [];
     const sesIdentities = sesIdentitiesFor(this, props.sesIdentities ?? listFromContext(ctx('sesIdentity')));
     const smsOriginationIdentity =
       props.smsOriginationIdentity ?? listFromContext(ctx('smsOriginationIdentity'))?.[0];
@@ -233,7 +250,11 @@ export class BaosongStack extends Stack {
       'This is the server-access-log destination bucket; logging it to itself would loop.',
     );
 
+    // Named from the stack, account and region (not generated), so the pages' CSP can name its host
+    // without referring to the bucket, whose CORS refers to the pages' distribution.
+    const uploadsBucketName = `${this.stackName.toLowerCase()}-uploads-${this.account}-${this.region}`;
     this.bucket = new Bucket(this, 'Uploads', {
+      bucketName: uploadsBucketName,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -242,16 +263,6 @@ export class BaosongStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'uploads/',
       removalPolicy: RemovalPolicy.RETAIN,
-      // Units' browsers POST the file straight to S3 (presigned POST) and GET presigned downloads.
-      cors: [
-        {
-          allowedMethods: [HttpMethods.POST, HttpMethods.GET],
-          allowedOrigins,
-          allowedHeaders: ['*'],
-          exposedHeaders: ['ETag', 'Location'],
-          maxAge: 3000,
-        },
-      ],
       lifecycleRules: [
         { id: 'expire-quarantine', prefix: QUARANTINE_PREFIX, expiration: Duration.days(30) },
         { id: 'abort-incomplete-multipart', abortIncompleteMultipartUploadAfter: Duration.days(1) },
@@ -469,12 +480,20 @@ export class BaosongStack extends Stack {
       groupName: 'unit',
       description: 'A reporting unit liaison: uploads its own submissions (custom:unitId)',
     });
+    // The pages' address, known once the distribution exists (it is built after the API below).
+    const webUrl = Lazy.string({ produce: () => this.web.url });
     this.userPoolClient = this.userPool.addClient('WebClient', {
-      generateSecret: false, // a public client: the SPA and the CLI cannot keep a secret
+      generateSecret: false, // a public client: the pages and the CLI cannot keep a secret
       authFlows: { userSrp: true, userPassword: true },
-      // No hosted UI / OAuth: the SPA and CLI sign in with SRP or password and send the ID token.
-      // (The L2 default would enable the implicit and code grants with an example.com callback.)
-      disableOAuth: true,
+      // The pages sign in through Cognito's managed login: authorization code with PKCE (Cognito
+      // requires PKCE of a client without a secret), back to the pages' root. No implicit grant.
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${webUrl}/`],
+        logoutUrls: [`${webUrl}/`],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
@@ -491,12 +510,22 @@ export class BaosongStack extends Stack {
       apiName: 'baosong',
       description: 'baosong HTTP API (routes from infra/routes.ts)',
       createDefaultStage: false,
-      corsPreflight: {
-        allowOrigins: allowedOrigins,
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.PUT, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
-        allowHeaders: ['authorization', 'content-type'],
-        maxAge: Duration.days(1),
-      },
+      // The pages call the API on their own origin (CloudFront); only extra origins need CORS.
+      ...(allowedOrigins.length
+        ? {
+            corsPreflight: {
+              allowOrigins: allowedOrigins,
+              allowMethods: [
+                CorsHttpMethod.GET,
+                CorsHttpMethod.PUT,
+                CorsHttpMethod.POST,
+                CorsHttpMethod.OPTIONS,
+              ],
+              allowHeaders: ['authorization', 'content-type'],
+              maxAge: Duration.days(1),
+            },
+          }
+        : {}),
     });
     const apiAccessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.ONE_MONTH,
@@ -554,7 +583,31 @@ export class BaosongStack extends Stack {
       }
     }
 
+    // ── The web pages: CloudFront, their bucket, /config.json, the Cognito domain ──────────────
+    this.web = new WebFrontend(this, 'Web', {
+      // `npm run build:web` output; context `webDist` names another folder (tests).
+      distDir: join(projectRoot, listFromContext(ctx('webDist'))?.[0] ?? WEB_DIST),
+      httpApi: this.httpApi,
+      uploadsHost: `${uploadsBucketName}.s3.${this.region}.${this.urlSuffix}`,
+      userPool: this.userPool,
+      clientId: () => this.userPoolClient.userPoolClientId,
+      accessLogs,
+      domainPrefix:
+        listFromContext(ctx('cognitoDomainPrefix'))?.[0] ?? `${this.stackName.toLowerCase()}-${this.account}`,
+    });
+    // Units' browsers POST the file straight to S3 (presigned POST) and GET presigned downloads.
+    this.bucket.addCorsRule({
+      allowedMethods: [HttpMethods.POST, HttpMethods.GET],
+      allowedOrigins: [this.web.url, ...allowedOrigins],
+      allowedHeaders: ['*'],
+      exposedHeaders: ['ETag', 'Location'],
+      maxAge: 3000,
+    });
+    // The functions that write notices link to the pages (SPEC §6).
+    for (const name of NOTICE_FUNCTIONS) fns[name].addEnvironment(ENV.webBaseUrl, this.web.url);
+
     // ── Outputs ───────────────────────────────────────────────────────────────────────────────
+    new CfnOutput(this, 'WebUrl', { value: this.web.url, description: 'The web pages (units and office)' });
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });

@@ -9,7 +9,10 @@ import { BaosongStack } from '../../infra/stack';
 export const REGION = 'ap-southeast-1';
 
 export const buildStack = (context: Record<string, unknown> = {}) => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  // No pages build (web/dist may be half-written by the browser tests running alongside).
+  const app = new App({
+    context: { 'aws:cdk:bundling-stacks': [], webDist: 'test/infra/no-web-dist', ...context },
+  });
   const stack = new BaosongStack(app, 'Baosong', { env: { region: REGION } });
   addNagChecks(app);
   return { app, stack };

@@ -87,15 +87,26 @@ describe('S3 upload bucket', () => {
     expect(template.findResources('AWS::S3::Bucket')[id]?.DeletionPolicy).toBe('Retain');
   });
 
-  it('allows browser POST and GET from the configured origins', () => {
+  it('allows browser POST and GET from the pages’ origin only (no *), plus configured origins', () => {
+    const webOrigin = {
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.web.distribution), 'DomainName'] }]],
+    };
     expect(uploadsBucket().props.CorsConfiguration).toEqual({
-      CorsRules: [expect.objectContaining({ AllowedMethods: ['POST', 'GET'], AllowedOrigins: ['*'] })],
+      CorsRules: [expect.objectContaining({ AllowedMethods: ['POST', 'GET'], AllowedOrigins: [webOrigin] })],
     });
-    const narrowed = synthTemplate({ allowedOrigins: 'https://baosong.example.gov.cn' });
-    narrowed.template.hasResourceProperties('AWS::S3::Bucket', {
+    const widened = synthTemplate({ allowedOrigins: 'https://baosong.example.gov.cn' });
+    widened.template.hasResourceProperties('AWS::S3::Bucket', {
       CorsConfiguration: {
-        CorsRules: [Match.objectLike({ AllowedOrigins: ['https://baosong.example.gov.cn'] })],
+        CorsRules: [
+          Match.objectLike({ AllowedOrigins: [Match.anyValue(), 'https://baosong.example.gov.cn'] }),
+        ],
       },
+    });
+  });
+
+  it('is named from the stack, account and region (the pages’ CSP names its host)', () => {
+    expect(uploadsBucket().props.BucketName).toEqual({
+      'Fn::Join': ['', ['baosong-uploads-', { Ref: 'AWS::AccountId' }, '-ap-southeast-1']],
     });
   });
 
@@ -275,9 +286,18 @@ describe('Cognito', () => {
       expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH']),
     );
     expect(client?.Properties.ReadAttributes).toContain('custom:unitId');
-    // no hosted-UI OAuth grants (the L2 default enables implicit + code with an example callback)
-    expect(client?.Properties.AllowedOAuthFlows).toBeUndefined();
-    expect(client?.Properties.CallbackURLs).toBeUndefined();
+    // the pages: authorization code only (PKCE), back to the CloudFront address; no implicit grant
+    const webRoot = {
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.web.distribution), 'DomainName'] }, '/']],
+    };
+    expect(client?.Properties).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: [webRoot],
+      LogoutURLs: [webRoot],
+      SupportedIdentityProviders: ['COGNITO'],
+    });
     expect(client?.Properties.WriteAttributes).not.toContain('custom:unitId');
     expect(client?.Properties.WriteAttributes).not.toContain('email');
   });
@@ -318,7 +338,7 @@ describe('HTTP API', () => {
     }
   });
 
-  it('default stage with JSON access logs and CORS preflight', () => {
+  it('default stage with JSON access logs; no CORS (the pages call it on their own origin)', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
@@ -329,17 +349,24 @@ describe('HTTP API', () => {
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
-      CorsConfiguration: Match.objectLike({
-        AllowOrigins: ['*'],
-        AllowHeaders: ['authorization', 'content-type'],
-      }),
+      CorsConfiguration: Match.absent(),
     });
+    // an extra origin (e.g. a custom domain) gets CORS for itself only
+    synthTemplate({ allowedOrigins: 'https://baosong.example.gov.cn' }).template.hasResourceProperties(
+      'AWS::ApiGatewayV2::Api',
+      {
+        CorsConfiguration: Match.objectLike({
+          AllowOrigins: ['https://baosong.example.gov.cn'],
+          AllowHeaders: ['authorization', 'content-type'],
+        }),
+      },
+    );
   });
 
-  it('outputs ApiUrl, UserPoolId, UserPoolClientId, BucketName, TableName', () => {
+  it('outputs WebUrl, ApiUrl, UserPoolId, UserPoolClientId, BucketName, TableName', () => {
     const outputs = Object.keys(template.findOutputs('*'));
     expect(outputs).toEqual(
-      expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'BucketName', 'TableName']),
+      expect.arrayContaining(['WebUrl', 'ApiUrl', 'UserPoolId', 'UserPoolClientId', 'BucketName', 'TableName']),
     );
   });
 });
