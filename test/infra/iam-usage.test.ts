@@ -1,0 +1,549 @@
+// IAM matches the code, provably. Each function's handler runs through its code paths on the
+// stand-ins with SDK clients that record every command (test/infra/support/iam.ts); each command
+// is mapped to the IAM actions AWS authorizes it by; then, against the synthesized template:
+//   - every recorded need is allowed by that function's role (action AND resource), and
+//   - the role allows nothing no recorded command (or the Lambda platform) needs.
+// s3rver keeps no versions, so the recording client gives each HEAD a version id, as a versioned
+// bucket does: the reads that pin it then carry VersionId, as on AWS (s3:GetObjectVersion).
+// A coverage guard keeps the scenarios honest: every port method a function's bundled code can
+// call (found in its tree-shaken bundle) must have been called by that function's scenario.
+//
+// To extend for a new function or SDK call: add the function to SCENARIOS (and to functionSpecs),
+// an HTTP route to SAMPLES, a new SDK command to requiredPermissions in support/iam.ts.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SESClient, SESServiceException } from '@aws-sdk/client-ses';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { functionSpecs, type LambdaName } from '../../infra/functions';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/standins';
+import { routeKey, routes } from '../../infra/routes';
+import { type BaosongStack, projectRoot } from '../../infra/stack';
+import { SettableClock } from '../../shared/adapters/clock';
+import { type Deps, setDeps } from '../../shared/adapters/container';
+import { createTable } from '../../shared/adapters/dynamo/create-table';
+import { DynamoStore } from '../../shared/adapters/dynamo/store';
+import { makeS3Client, S3ObjectStore } from '../../shared/adapters/s3';
+import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { PinpointSmsSender } from '../../shared/adapters/sms-sender';
+import { SqsQueue } from '../../shared/adapters/sqs-queue';
+import { putSettings, putUnit } from '../../shared/app/admin';
+import type { OutgoingMessage } from '../../shared/app/ports';
+import { defaultObligations } from '../../shared/domain/defaults';
+import { settingsSchema } from '../../shared/domain/model';
+import type { HttpEvent } from '../../shared/http/router';
+import { logicalId, synthTemplate } from './build';
+import {
+  allows,
+  type Call,
+  type Grant,
+  grantsOf,
+  type Names,
+  type Need,
+  type Recorder,
+  recordCommands,
+  requiredPermissions,
+  resolve,
+} from './support/iam';
+import { type SqsServer, startSqsServer } from './support/sqs-server';
+
+const endpoints = inject('endpoints');
+const REGION = 'ap-southeast-1';
+const tag = randomBytes(4).toString('hex');
+const TABLE = `iam-${tag}`;
+const BUCKET = `iam-${tag}`;
+const SMS_ARN = 'arn:aws:sms-voice:ap-southeast-1:111122223333:pool/pool-iam';
+const SENDER = 'noreply@example.invalid'; // the offline synth's SES identity is example.invalid
+const A = 'town-a';
+const B = 'town-b';
+const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+
+const recorder: Recorder = { current: undefined, calls: [] };
+/** Port methods each function called (`store.getUnit`), for the coverage guard. */
+const portCalls = new Map<string, Set<string>>();
+
+// ── recording clients on the stand-ins ─────────────────────────────────────────────────────
+const ddb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
+const s3 = makeS3Client({ ...common, endpoint: endpoints.s3 });
+const ses = new SESClient({ ...common, endpoint: endpoints.ses, maxAttempts: 1 });
+const smsClient = new PinpointSMSVoiceV2Client({ ...common, endpoint: endpoints.sms, maxAttempts: 1 });
+for (const c of [ddb, s3, ses, smsClient]) recordCommands(c, recorder);
+// A versioned bucket: every HEAD answers with a version id (s3rver ignores ?versionId= on reads).
+s3.middlewareStack.add(
+  (next, context) => async (args) => {
+    const out = await next(args);
+    const res = out.response as { statusCode?: number; headers?: Record<string, string> };
+    if (context.commandName === 'HeadObjectCommand' && res.statusCode === 200 && res.headers) {
+      res.headers['x-amz-version-id'] = `v-${(res.headers.etag ?? 'x').replace(/\W/g, '')}`;
+    }
+    return out;
+  },
+  { step: 'deserialize', priority: 'low', name: 'versionedBucket' },
+);
+// SES fault injection: the next `throttleNext` sends answer SES's throttling error.
+let throttleNext = 0;
+ses.middlewareStack.add(
+  (next) => async (args) => {
+    if (throttleNext > 0) {
+      throttleNext--;
+      throw new SESServiceException({
+        name: 'Throttling',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'Maximum sending rate exceeded.',
+      });
+    }
+    return next(args);
+  },
+  { step: 'initialize', name: 'injectThrottling' },
+);
+
+let sqsServer: SqsServer;
+let queueUrl: string;
+let template: Template;
+let stack: BaosongStack;
+const clock = new SettableClock();
+const store = new DynamoStore(ddb, TABLE);
+let deps: Deps;
+
+/** Records which port methods the running function calls; presignPost, which signs a policy
+ *  without sending an SDK command (no middleware sees it), is recorded as a PresignedPost call. */
+function recording<T extends object>(port: string, target: T): T {
+  return new Proxy(target, {
+    get(t, prop, receiver) {
+      const v = Reflect.get(t, prop, receiver);
+      if (typeof v !== 'function' || typeof prop !== 'string') return v;
+      return (...args: unknown[]) => {
+        const fn = recorder.current;
+        if (fn) {
+          if (!portCalls.has(fn)) portCalls.set(fn, new Set());
+          portCalls.get(fn)?.add(`${port}.${prop}`);
+          if (port === 'objects' && prop === 'presignPost') {
+            const { key } = args[0] as { key: string };
+            recorder.calls.push({ fn, command: 'PresignedPost', input: { Bucket: BUCKET, Key: key } });
+          }
+        }
+        return v.apply(t, args);
+      };
+    },
+  });
+}
+
+/** Runs `body` as function `fn`: its SDK commands and port calls are filed under it. */
+async function as<T>(fn: LambdaName, body: () => Promise<T>): Promise<T> {
+  recorder.current = fn;
+  try {
+    return await body();
+  } finally {
+    recorder.current = undefined;
+  }
+}
+
+// ── invoking the handlers ──────────────────────────────────────────────────────────────────
+const handlers = async () => ({
+  api: (await import('../../functions/api/handler')).handler,
+  uploads: (await import('../../functions/uploads/handler')).handler,
+  chase: (await import('../../functions/chase/handler')).handler,
+  receipt: (await import('../../functions/receipt/handler')).handler,
+  sweep: (await import('../../functions/sweep/handler')).handler,
+  sender: (await import('../../functions/sender/handler')).handler,
+});
+let h: Awaited<ReturnType<typeof handlers>>;
+const ctx = (fn: string) => ({ functionName: fn, awsRequestId: 'iam' }) as Context;
+
+const office = { sub: 'o-1', 'cognito:groups': ['office'] };
+const unitA = { sub: 'u-a', 'cognito:groups': ['unit'], 'custom:unitId': A };
+type Req = {
+  claims?: Record<string, unknown>;
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+};
+
+async function http(key: string, req: Req) {
+  const route = routes.find((r) => routeKey(r) === key);
+  if (!route) throw new Error(`no route ${key}`);
+  const event = {
+    routeKey: key,
+    rawPath: route.path,
+    headers: { authorization: 'Bearer token', 'content-type': 'application/json' },
+    pathParameters: req.params,
+    queryStringParameters: req.query,
+    body: req.body === undefined ? undefined : JSON.stringify(req.body),
+    isBase64Encoded: false,
+    requestContext: {
+      http: { method: route.method },
+      authorizer: { jwt: { claims: req.claims ?? office, scopes: [] } },
+    },
+  } as unknown as HttpEvent;
+  const r = await as(route.fn, () => h[route.fn](event, ctx(route.fn)));
+  if ((r.statusCode ?? 500) >= 300) throw new Error(`${key} answered ${r.statusCode}: ${String(r.body)}`);
+  return JSON.parse(String(r.body)) as Record<string, unknown>;
+}
+
+const sqsRecord = (body: unknown, i = 0) => ({
+  messageId: `m-${i}-${randomBytes(3).toString('hex')}`,
+  receiptHandle: `rh-${i}`,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: '0',
+    SenderId: 'iam',
+    ApproximateFirstReceiveTimestamp: '0',
+  },
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:notify',
+  awsRegion: LOCAL_REGION,
+});
+const sqsEvent = (bodies: unknown[]): SQSEvent => ({ Records: bodies.map((b, i) => sqsRecord(b, i)) });
+const s3Notification = (key: string, at: string) => ({
+  Records: [
+    {
+      eventName: 'ObjectCreated:Post',
+      eventTime: at,
+      s3: { bucket: { name: BUCKET }, object: { key: key.split('/').map(encodeURIComponent).join('/') } },
+    },
+  ],
+});
+const noFailures = (r: unknown) =>
+  expect((r as { batchItemFailures: unknown[] }).batchItemFailures).toEqual([]);
+
+// ── the scenarios: every code path of every function that reaches AWS ─────────────────────
+let submissionId = '';
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+/** One sample request per HTTP route (the test below checks every route has one). */
+const SAMPLES: Record<string, () => Req> = {
+  'GET /v1/health': () => ({}),
+  'GET /v1/openapi.json': () => ({}),
+  'GET /v1/me': () => ({ claims: unitA }),
+  'GET /v1/units': () => ({}),
+  'GET /v1/units/{unitId}': () => ({ params: { unitId: A } }),
+  'PUT /v1/units/{unitId}': () => ({
+    params: { unitId: B },
+    body: {
+      name: '南湖镇',
+      kind: 'town',
+      tags: [],
+      contacts: [
+        { role: 'liaison', name: '联络员', email: `b@${tag}.example.gov.cn`, phone: '+8613500000002' },
+      ],
+    },
+  }),
+  'PUT /v1/units/{unitId}/contacts': () => ({
+    claims: unitA,
+    params: { unitId: A },
+    body: [{ role: 'liaison', name: '联络员', email: `a@${tag}.example.gov.cn`, phone: '+8613500000001' }],
+  }),
+  'GET /v1/units/{unitId}/slots': () => ({ claims: unitA, params: { unitId: A }, query: { year: '2026' } }),
+  'GET /v1/obligations': () => ({}),
+  'PUT /v1/obligations/{obligationId}': () => ({
+    params: { obligationId: 'annual-plan' },
+    body: { kind: 'deadline', name: '年度依法行政工作计划', due: '04-20' },
+  }),
+  'GET /v1/settings': () => ({}),
+  'PUT /v1/settings': () => ({
+    body: {
+      officeContacts: [{ name: '法制办', email: `office@${tag}.example.gov.cn` }],
+      smsSignature: '【区法制办】',
+      senderEmail: SENDER,
+      sesRatePerSecond: 1000,
+    },
+  }),
+  'GET /v1/calendar/{year}': () => ({ params: { year: '2026' } }),
+  'PUT /v1/calendar/{year}': () => ({
+    params: { year: '2031' },
+    body: { holidays: ['2031-01-01'], workdays: [] },
+  }),
+  'GET /v1/status': () => ({ query: { obligationId: 'annual-summary', period: '2026' } }),
+  'GET /v1/overdue': () => ({}),
+  'POST /v1/slots/{obligationId}/{period}/{unitId}/extension': () => ({
+    params: { obligationId: 'annual-summary', period: '2026', unitId: B },
+    body: { until: '2026-12-18', reason: '机构调整' },
+  }),
+  'POST /v1/slots/{obligationId}/{period}/{unitId}/waiver': () => ({
+    params: { obligationId: 'half-year-report', period: '2026', unitId: B },
+    body: { reason: '合并报送' },
+  }),
+  'GET /v1/assessment': () => ({ query: { year: '2026' } }),
+  'GET /v1/audit': () => ({ query: { unitId: A, year: '2026' } }),
+  'POST /v1/uploads': () => ({
+    claims: unitA,
+    body: {
+      obligationId: 'annual-plan',
+      period: '2026',
+      fileName: '年度工作计划.pdf',
+      contentType: 'application/pdf',
+      size: PDF.length,
+    },
+  }),
+  'GET /v1/submissions/{submissionId}': () => ({ params: { submissionId } }),
+  'POST /v1/submissions/{submissionId}/review': () => ({
+    params: { submissionId },
+    body: { decision: 'return', comment: '请补充附件' },
+  }),
+  'POST /v1/chase': () => ({ body: { obligationId: 'annual-summary', period: '2026' } }),
+};
+
+const sentBodies = (from = 0) => sqsServer.sent.slice(from).map((m) => JSON.parse(m.body) as OutgoingMessage);
+
+async function runScenarios() {
+  // sweep: opening the year's slots, reminders before a deadline, escalations and the digest after.
+  clock.set(new Date('2026-01-05T09:00:00+08:00'));
+  for (const at of ['2026-01-05T09:00:00+08:00', '2026-04-16T09:00:00+08:00', '2026-04-28T09:00:00+08:00']) {
+    await as('sweep', () => h.sweep({ at }));
+  }
+
+  // uploads → the browser POSTs the file → receipt (received, a replay, an unknown key, a gone key).
+  clock.set(new Date('2026-04-17T10:00:00+08:00'));
+  const up = await http('POST /v1/uploads', SAMPLES['POST /v1/uploads']!());
+  submissionId = String(up.submissionId);
+  const url = String(up.url);
+  const fields = up.fields as Record<string, string>;
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('file', new Blob([PDF], { type: 'application/pdf' }), '年度工作计划.pdf');
+  const posted = await fetch(url, { method: 'POST', body: form });
+  expect(posted.status, 'the presigned POST').toBeLessThan(300);
+  const key = String(up.key);
+  const at = new Date('2026-04-17T10:01:00+08:00').toISOString();
+  noFailures(await as('receipt', () => h.receipt(sqsEvent([s3Notification(key, at)]), ctx('receipt'))));
+  noFailures(await as('receipt', () => h.receipt(sqsEvent([s3Notification(key, at)]), ctx('receipt'))));
+  const stray = `submissions/annual-plan/2026/${A}/01KQ3ZV8J1T1G9W3X5M2N4P6R8`;
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: stray, Body: PDF })); // not recorded: no function runs
+  noFailures(await as('receipt', () => h.receipt(sqsEvent([s3Notification(stray, at)]), ctx('receipt'))));
+  noFailures(await as('receipt', () => h.receipt(sqsEvent([s3Notification(stray, at)]), ctx('receipt'))));
+
+  // every HTTP route once (uploads' download link and review, api, chase)
+  clock.set(new Date('2026-04-20T10:00:00+08:00'));
+  for (const key of Object.keys(SAMPLES)) if (key !== 'POST /v1/uploads') await http(key, SAMPLES[key]!());
+  await http('POST /v1/chase', { body: { obligationId: 'annual-summary', period: '2026', unitId: A } });
+
+  // sender: an email and an SMS; SES throttling (re-queued with a delay); an SMS in quiet hours
+  // (held: visibility changed); one already being sent (in flight: back-off); an invalid number.
+  const queued = sentBodies();
+  const email = queued.find((m) => m.channel === 'email');
+  const sms = queued.find((m) => m.channel === 'sms');
+  if (!email || !sms) throw new Error('the scenarios queued no email or no SMS');
+  clock.set(new Date('2026-04-20T10:00:00+08:00'));
+  noFailures(await as('sender', () => h.sender(sqsEvent([email, sms]), ctx('sender'))));
+  throttleNext = 1;
+  noFailures(
+    await as('sender', () => h.sender(sqsEvent([{ ...email, id: `${email.id}:t` }]), ctx('sender'))),
+  );
+  clock.set(new Date('2026-04-20T23:00:00+08:00'));
+  await as('sender', () => h.sender(sqsEvent([{ ...sms, id: `${sms.id}:q` }]), ctx('sender')));
+  clock.set(new Date('2026-04-21T10:00:00+08:00'));
+  await store.claimNotification({
+    id: `${email.id}:f`,
+    channel: 'email',
+    to: email.to,
+    status: 'sending',
+    at: clock.now().toISOString(),
+  });
+  await as('sender', () => h.sender(sqsEvent([{ ...email, id: `${email.id}:f` }]), ctx('sender')));
+  noFailures(
+    await as('sender', () =>
+      h.sender(sqsEvent([{ ...sms, id: `${sms.id}:x`, to: '+861000012345' }]), ctx('sender')),
+    ),
+  );
+}
+
+// ── what each function's role must allow beside its SDK calls (the Lambda platform's own use) ──
+function platformNeeds(fn: LambdaName): Need[] {
+  const props = template.findResources('AWS::Lambda::Function')[logicalId(stack.functions[fn])]?.Properties;
+  const logGroup = `<${props?.LoggingConfig.LogGroup.Ref}.Arn>`;
+  const out: Need[] = ['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) => ({
+    action,
+    resources: [logGroup],
+    why: 'Lambda writes the function’s logs',
+  }));
+  // An SQS event source: the poller uses the function's role (Lambda needs Receive, Delete and
+  // GetQueueAttributes; CDK's SqsEventSource also grants ChangeMessageVisibility and GetQueueUrl).
+  for (const esm of Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))) {
+    if (esm.Properties.FunctionName.Ref !== logicalId(stack.functions[fn])) continue;
+    const queue = resolve(esm.Properties.EventSourceArn, REGION);
+    for (const a of [
+      'ReceiveMessage',
+      'DeleteMessage',
+      'GetQueueAttributes',
+      'ChangeMessageVisibility',
+      'GetQueueUrl',
+    ])
+      out.push({ action: `sqs:${a}`, resources: [queue], why: 'the SQS event source polls with the role' });
+  }
+  return out;
+}
+
+// ── the coverage guard: port methods each function's bundle can call ───────────────────────
+const portMethods = (() => {
+  const src = readFileSync(join(projectRoot, 'shared/app/ports.ts'), 'utf8');
+  const of = (iface: string) => {
+    const body = src.match(new RegExp(`export interface ${iface} \\{([\\s\\S]*?)\\n\\}`))?.[1] ?? '';
+    return [...body.matchAll(/^ {2}(\w+)\??\(/gm)].map((m) => m[1] as string);
+  };
+  return { store: of('Store'), objects: of('ObjectStore'), queue: of('MessageQueue') };
+})();
+
+/** `store.getUnit` etc. for every port method called (not via `this.`) in the code a handler
+ *  loads statically (dynamic imports, e.g. api's OpenAPI-only route list, are left out). */
+async function reachablePortCalls(fn: LambdaName): Promise<string[]> {
+  const r = await build({
+    entryPoints: [join(projectRoot, functionSpecs[fn].entry)],
+    bundle: true,
+    packages: 'external',
+    format: 'esm',
+    platform: 'node',
+    splitting: true,
+    outdir: '/tmp/baosong-iam-scan',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const outputs = r.metafile.outputs;
+  const entry = Object.keys(outputs).find((o) => outputs[o]?.entryPoint);
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const imp of outputs[path]?.imports ?? [])
+      if (imp.kind === 'import-statement' && !imp.external) visit(imp.path);
+  };
+  if (entry) visit(entry);
+  const code = r.outputFiles
+    .filter((f) => [...seen].some((p) => f.path.endsWith(p.replace(/^.*baosong-iam-scan/, ''))))
+    .map((f) => f.text)
+    .join('\n');
+  const found: string[] = [];
+  for (const [port, methods] of Object.entries(portMethods))
+    for (const m of methods)
+      if (m !== 'send' && new RegExp(`(?<!this)\\.${m}(\\?\\.)?\\(`).test(code)) found.push(`${port}.${m}`);
+  return found;
+}
+
+// ── the test ───────────────────────────────────────────────────────────────────────────────
+const names = Object.keys(functionSpecs) as LambdaName[];
+let names_: Names;
+
+beforeAll(async () => {
+  ({ template, stack } = synthTemplate({ smsOriginationIdentity: SMS_ARN }));
+  sqsServer = await startSqsServer();
+  queueUrl = sqsServer.queueUrl(`notify-${tag}`);
+  const sqs = new SQSClient({ ...common, endpoint: sqsServer.endpoint });
+  recordCommands(sqs, recorder);
+  deps = {
+    store: recording('store', store),
+    clock,
+    objects: recording('objects', new S3ObjectStore(s3, BUCKET)),
+    queue: recording('queue', new SqsQueue(sqs, queueUrl)),
+    mailer: recording('mailer', new SesMailer(ses)),
+    sms: recording('sms', new PinpointSmsSender(smsClient, SMS_ARN)),
+  };
+  const arn = (c: { node: { defaultChild?: unknown } }) => `<${logicalId(c)}.Arn>`;
+  names_ = {
+    tables: { [TABLE]: arn(stack.table) },
+    buckets: { [BUCKET]: arn(stack.bucket) },
+    queues: { [queueUrl]: arn(stack.notifyQueue) },
+    sesArnPrefix: `arn:aws:ses:${REGION}:<AWS::AccountId>`,
+    smsArnPrefix: `arn:aws:sms-voice:${REGION}:<AWS::AccountId>`,
+  };
+
+  // the world, seeded without recording
+  await createTable(ddb, TABLE);
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  for (const obligation of defaultObligations) await store.write([{ type: 'putObligation', obligation }]);
+  const now = new Date('2026-01-01T09:00:00+08:00');
+  await putSettings(
+    store,
+    { role: 'office', sub: 'seed' },
+    settingsSchema.parse(SAMPLES['PUT /v1/settings']!().body),
+    now,
+  );
+  // 25 units: opening a year's slots for that many first reads which exist (store.slotsOfPeriod).
+  const units = [A, B, ...Array.from({ length: 23 }, (_, i) => `town-${i + 3}`)];
+  for (const [i, unitId] of units.entries()) {
+    await putUnit(
+      store,
+      { role: 'office', sub: 'seed' },
+      {
+        unitId,
+        name: `单位${i}`,
+        kind: 'town',
+        tags: [],
+        active: true,
+        contacts: [
+          {
+            role: 'liaison',
+            name: `联络员${i}`,
+            email: `u${i}@${tag}.example.gov.cn`,
+            phone: `+86135000000${String(i).padStart(2, '0')}`,
+          },
+        ],
+      },
+      now,
+    );
+  }
+  setDeps(deps);
+  h = await handlers();
+  await runScenarios();
+}, 600_000);
+afterAll(async () => {
+  setDeps(undefined);
+  await sqsServer?.close();
+});
+
+const callsOf = (fn: LambdaName): Call[] => recorder.calls.filter((c) => c.fn === fn);
+const describeNeed = (fn: string, n: Need) =>
+  `${fn}: ${n.action} on ${n.resources.join(' or ')} (for ${n.why})`;
+
+describe('IAM matches what each function sends', () => {
+  it('every HTTP route has a sample request, every function a recording', () => {
+    expect(Object.keys(SAMPLES).sort()).toEqual(routes.map(routeKey).sort());
+    for (const fn of names) expect(callsOf(fn).length, `${fn} sent no SDK command`).toBeGreaterThan(0);
+  });
+
+  it('the recording saw what s3rver alone would hide: reads pinned to a version', () => {
+    const pinned = recorder.calls.filter((c) => c.command === 'GetObject' && c.input.VersionId);
+    expect(new Set(pinned.map((c) => c.fn))).toEqual(new Set(['receipt', 'uploads']));
+  });
+
+  it.each(names)('%s: its scenario exercised every port method its bundled code can call', async (fn) => {
+    const reachable = await reachablePortCalls(fn);
+    const called = portCalls.get(fn) ?? new Set();
+    const unexercised = reachable
+      .filter((m) => !called.has(m))
+      .map((m) => `${fn}: its code can call ${m} but no ${fn} scenario did — extend runScenarios()`);
+    expect(unexercised).toEqual([]);
+  });
+
+  it.each(names)('%s: its role allows every action it uses, on the resource it uses it on', (fn) => {
+    const grants = grantsOf(template, logicalId(stack.functions[fn].role as never), REGION);
+    const missing = callsOf(fn)
+      .flatMap((c) => requiredPermissions(c, names_))
+      .filter((n) => !grants.some((g) => allows(g, n)))
+      .map((n) => `missing — ${describeNeed(fn, n)}`);
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  it('debug', () => {
+    for (const fn of names) console.log(fn, [...new Set(callsOf(fn).map((c) => c.command))].join(' '));
+    for (const fn of names) console.log(fn, [...new Set(callsOf(fn).flatMap((c) => requiredPermissions(c, names_)).map((n) => `${n.action} ${n.resources[0]}`))].sort().join('\n  '));
+  });
+  it.each(names)('%s: its role allows nothing it never uses', (fn) => {
+    const grants = grantsOf(template, logicalId(stack.functions[fn].role as never), REGION);
+    const needs = [...callsOf(fn).flatMap((c) => requiredPermissions(c, names_)), ...platformNeeds(fn)];
+    const extra = grants
+      .filter((g: Grant) => !needs.some((n) => allows(g, n)))
+      .map((g) => `extra — ${fn}: ${g.action} on ${g.resource} (no recorded command needs it)`);
+    expect(extra).toEqual([]);
+  });
+});
