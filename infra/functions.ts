@@ -1,9 +1,27 @@
-// Every Lambda of the system: its entry file and what it touches (the stack grants exactly that).
+// Every Lambda of the system: its entry file and what it touches (the stack grants exactly that,
+// and test/infra/iam-usage.test.ts proves it is exactly what the code sends: nothing missing,
+// nothing extra — when it fails, it names the action and resource to add here or drop).
+
+/** DynamoDB actions a function may use on the table's items (never Scan, DeleteItem or streams). */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem'
+  | 'DeleteItem';
+export type IndexName = 'GSI1' | 'GSI2' | 'GSI3';
+
 export type FunctionSpec = {
   entry: string; // relative to the project root
   description: string;
-  table: 'read-write';
-  bucket?: Array<'put' | 'get' | 'delete'>;
+  /** Actions on the table; `indexes`: the GSIs it queries (dynamodb:Query on each). */
+  table: { actions: TableAction[]; indexes?: IndexName[] };
+  /** Object access, by verb (the stack scopes each to key prefixes): `getVersion` is a read that
+   *  names a VersionId (s3:GetObjectVersion), `get` one that does not (s3:GetObject, HEAD too). */
+  bucket?: Array<'put' | 'get' | 'getVersion' | 'delete'>;
   sendsToNotifyQueue?: boolean;
   sendsEmailAndSms?: boolean;
 };
@@ -12,38 +30,44 @@ export const functionSpecs = {
   api: {
     entry: 'functions/api/handler.ts',
     description: 'HTTP: units, obligations, settings, calendar, boards, office actions',
-    table: 'read-write',
+    table: {
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'BatchWriteItem'],
+      indexes: ['GSI1', 'GSI3'],
+    },
   },
   uploads: {
     entry: 'functions/uploads/handler.ts',
     description: 'HTTP: presigned uploads, submissions, review',
-    table: 'read-write',
-    bucket: ['put', 'get'],
+    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem'] },
+    bucket: ['put', 'getVersion'], // presigned POST; download links pin the received version
     sendsToNotifyQueue: true, // the 退回修改 notice when the office returns a submission
   },
   chase: {
     entry: 'functions/chase/handler.ts',
     description: 'HTTP: chase-up (催报)',
-    table: 'read-write',
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'] },
     sendsToNotifyQueue: true,
   },
   receipt: {
     entry: 'functions/receipt/handler.ts',
     description: 'S3 object-created (via SQS) → record the submission, queue the receipt',
-    table: 'read-write',
-    bucket: ['get', 'put', 'delete'],
+    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem'] },
+    bucket: ['get', 'put', 'delete'], // HEAD and one GET (no VersionId); quarantine: copy + delete
     sendsToNotifyQueue: true,
   },
   sweep: {
     entry: 'functions/sweep/handler.ts',
     description: 'Daily 09:00 Asia/Shanghai: open slots, plan reminders/escalations, digest',
-    table: 'read-write',
+    table: {
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'BatchWriteItem'],
+      indexes: ['GSI2', 'GSI3'],
+    },
     sendsToNotifyQueue: true,
   },
   sender: {
     entry: 'functions/sender/handler.ts',
     description: 'SQS → SES email and End User Messaging SMS, exactly once',
-    table: 'read-write',
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
     // A throttled message goes back on the queue as a delayed copy (never counted toward the DLQ).
     sendsToNotifyQueue: true,
     sendsEmailAndSms: true,
@@ -51,7 +75,7 @@ export const functionSpecs = {
   bounces: {
     entry: 'functions/bounces/handler.ts',
     description: 'SES bounce and complaint events (via EventBridge and SQS) → mark the contact address',
-    table: 'read-write',
+    table: { actions: ['GetItem', 'PutItem'] },
   },
 } satisfies Record<string, FunctionSpec>;
 

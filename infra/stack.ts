@@ -106,18 +106,21 @@ export { QUARANTINE_PREFIX, SUBMISSIONS_PREFIX };
  * - receipt  get → read the uploaded object (size, leading bytes, SHA-256); put → copy an unknown
  *            key into quarantine/; delete → remove that unknown key from submissions/.
  */
-const BUCKET_SCOPES: Record<'put' | 'get' | 'delete', Partial<Record<LambdaName, string[]>>> = {
+const BUCKET_SCOPES: Record<BucketVerb, Partial<Record<LambdaName, string[]>>> = {
   put: { uploads: [SUBMISSIONS_PREFIX], receipt: [QUARANTINE_PREFIX] },
-  get: { uploads: [SUBMISSIONS_PREFIX], receipt: [SUBMISSIONS_PREFIX] },
+  get: { receipt: [SUBMISSIONS_PREFIX] },
+  getVersion: { uploads: [SUBMISSIONS_PREFIX] },
   delete: { receipt: [SUBMISSIONS_PREFIX] },
 };
-// A read pins the object version the receipt saw (`VersionId`), which S3 authorizes as
-// s3:GetObjectVersion, not s3:GetObject: `get` grants both.
-const S3_ACTIONS = {
-  put: ['s3:PutObject'],
-  get: ['s3:GetObject', 's3:GetObjectVersion'],
-  delete: ['s3:DeleteObject'],
-} as const;
+type BucketVerb = NonNullable<FunctionSpec['bucket']>[number];
+// A read that names a VersionId (a download link pinned to the received version) is authorized
+// as s3:GetObjectVersion, not s3:GetObject.
+const S3_ACTIONS: Record<BucketVerb, string> = {
+  put: 's3:PutObject',
+  get: 's3:GetObject',
+  getVersion: 's3:GetObjectVersion',
+  delete: 's3:DeleteObject',
+};
 
 /** The functions that write notices (they get WEB_BASE_URL, to link to the pages). */
 export const NOTICE_FUNCTIONS: readonly LambdaName[] = ['sweep', 'chase', 'receipt', 'uploads'];
@@ -649,13 +652,23 @@ export class BaosongStack extends Stack {
       bundling: lambdaBundling,
     });
 
-    // The single table, read-write: every function needs it (functionSpecs says so for all).
-    this.table.grantReadWriteData(role);
-    acknowledge(
-      role,
-      `IAM5[Resource::<${this.getLogicalId(this.table.node.defaultChild as never)}.Arn>/index/*]`,
-      'Queries use the table’s own GSIs (GSI1..GSI3); index/* covers only indexes of this one table.',
+    // The single table: exactly the actions functionSpecs lists, and Query on the GSIs it names.
+    role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: spec.table.actions.map((a) => `dynamodb:${a}`),
+        resources: [this.table.tableArn],
+      }),
     );
+    if (spec.table.indexes?.length) {
+      role.addToPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['dynamodb:Query'],
+          resources: spec.table.indexes.map((index) => `${this.table.tableArn}/index/${index}`),
+        }),
+      );
+    }
 
     for (const verb of spec.bucket ?? []) {
       const prefixes = BUCKET_SCOPES[verb][name];
@@ -664,7 +677,7 @@ export class BaosongStack extends Stack {
         role.addToPolicy(
           new PolicyStatement({
             effect: Effect.ALLOW,
-            actions: [...S3_ACTIONS[verb]],
+            actions: [S3_ACTIONS[verb]],
             resources: [this.bucket.arnForObjects(`${prefix}*`)],
           }),
         );
@@ -679,13 +692,22 @@ export class BaosongStack extends Stack {
       );
     }
 
-    if (spec.sendsToNotifyQueue) this.notifyQueue.grantSendMessages(role);
+    // SendMessage only (grantSendMessages adds GetQueueAttributes and GetQueueUrl, which no code uses).
+    if (spec.sendsToNotifyQueue) {
+      role.addToPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['sqs:SendMessage'],
+          resources: [this.notifyQueue.queueArn],
+        }),
+      );
+    }
 
     if (spec.sendsEmailAndSms) {
       role.addToPolicy(
         new PolicyStatement({
           effect: Effect.ALLOW,
-          actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+          actions: ['ses:SendEmail'], // SES v1 SendEmail; nothing sends raw MIME
           // Sending with a configuration set is authorized on it as well as on the identity.
           resources: [
             ...opts.sesIdentities.map((identity) =>

@@ -10,9 +10,15 @@
 //    template's intrinsics resolved to symbols (`<LogicalId.Arn>`), and `matches` compares globs.
 import type { Template } from 'aws-cdk-lib/assertions';
 
-export type Call = { fn: string; command: string; input: Record<string, unknown> };
+/** One SDK command: the function that sent it, and the port method it was sent from (if any). */
+export type Call = { fn: string; command: string; input: Record<string, unknown>; via?: string };
 
-export type Recorder = { current: string | undefined; calls: Call[] };
+export type Recorder = {
+  current: string | undefined;
+  calls: Call[];
+  /** The port method running now (`store.getUnit`), when the test tracks it. */
+  via?: () => string | undefined;
+};
 
 type Stackable = {
   middlewareStack: {
@@ -35,6 +41,7 @@ export function recordCommands(client: { middlewareStack: object }, recorder: Re
           fn: recorder.current,
           command: (context.commandName ?? 'unknown').replace(/Command$/, ''),
           input: structuredClone(args.input) as Record<string, unknown>,
+          via: recorder.via?.(),
         });
       }
       return next(args);
