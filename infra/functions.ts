@@ -67,7 +67,7 @@ export const functionSpecs = {
   sender: {
     entry: 'functions/sender/handler.ts',
     description: 'SQS → SES email and End User Messaging SMS, exactly once',
-    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
     // A throttled message goes back on the queue as a delayed copy (never counted toward the DLQ).
     sendsToNotifyQueue: true,
     sendsEmailAndSms: true,

@@ -63,6 +63,7 @@ const TABLE = `iam-${tag}`;
 const BUCKET = `iam-${tag}`;
 const SMS_ARN = 'arn:aws:sms-voice:ap-southeast-1:111122223333:pool/pool-iam';
 const SENDER = 'noreply@example.invalid'; // the offline synth's SES identity is example.invalid
+const CONFIG_SET = `iam-${randomBytes(2).toString('hex')}`; // stands for the stack's configuration set
 const A = 'town-a';
 const B = 'town-b';
 const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
@@ -93,17 +94,21 @@ s3.middlewareStack.add(
   },
   { step: 'deserialize', priority: 'low', name: 'versionedBucket' },
 );
-// SES fault injection: the next `throttleNext` sends answer SES's throttling error.
-let throttleNext = 0;
+// SES fault injection: the next send answers SES's throttling error, or an unverified identity.
+let sesFault: 'throttle' | 'unverified' | undefined;
 ses.middlewareStack.add(
   (next) => async (args) => {
-    if (throttleNext > 0) {
-      throttleNext--;
+    const fault = sesFault;
+    sesFault = undefined;
+    if (fault) {
       throw new SESServiceException({
-        name: 'Throttling',
+        name: fault === 'throttle' ? 'Throttling' : 'MessageRejected',
         $fault: 'client',
         $metadata: { httpStatusCode: 400 },
-        message: 'Maximum sending rate exceeded.',
+        message:
+          fault === 'throttle'
+            ? 'Maximum sending rate exceeded.'
+            : 'Email address is not verified. The following identities failed the check',
       });
     }
     return next(args);
@@ -158,6 +163,7 @@ const handlers = async () => ({
   receipt: (await import('../../functions/receipt/handler')).handler,
   sweep: (await import('../../functions/sweep/handler')).handler,
   sender: (await import('../../functions/sender/handler')).handler,
+  bounces: (await import('../../functions/bounces/handler')).handler,
 });
 let h: Awaited<ReturnType<typeof handlers>>;
 const ctx = (fn: string) => ({ functionName: fn, awsRequestId: 'iam' }) as Context;
@@ -359,6 +365,15 @@ async function runScenarios() {
   // the next year's first sweep opens its slots (their audit lines appended in bulk)
   await as('sweep', () => h.sweep({ at: '2027-01-04T09:00:00+08:00' }));
 
+  // bounces: a hard bounce of a unit's liaison address marks it on the unit
+  const bounce = JSON.parse(
+    readFileSync(join(projectRoot, 'events/sqs-ses-bounce.json'), 'utf8'),
+  ) as SQSEvent;
+  const ses = JSON.parse(bounce.Records[0]!.body);
+  ses.detail.bounce.bouncedRecipients[0].emailAddress = `a@${tag}.example.gov.cn`;
+  ses.detail.mail.tags.unitId = [A];
+  noFailures(await as('bounces', () => h.bounces(sqsEvent([ses]), ctx('bounces'))));
+
   // sender: an email and an SMS; SES throttling (re-queued with a delay); an SMS in quiet hours
   // (held: visibility changed); one already being sent (in flight: back-off); an invalid number.
   const queued = sentBodies();
@@ -367,10 +382,13 @@ async function runScenarios() {
   if (!email || !sms) throw new Error('the scenarios queued no email or no SMS');
   clock.set(new Date('2026-04-20T10:00:00+08:00'));
   noFailures(await as('sender', () => h.sender(sqsEvent([email, sms]), ctx('sender'))));
-  throttleNext = 1;
+  sesFault = 'throttle';
   noFailures(
     await as('sender', () => h.sender(sqsEvent([{ ...email, id: `${email.id}:t` }]), ctx('sender'))),
   );
+  // an unverified sender identity: email is paused (a marker), the message deferred
+  sesFault = 'unverified';
+  await as('sender', () => h.sender(sqsEvent([{ ...email, id: `${email.id}:u` }]), ctx('sender')));
   clock.set(new Date('2026-04-20T23:00:00+08:00'));
   await as('sender', () => h.sender(sqsEvent([{ ...sms, id: `${sms.id}:q` }]), ctx('sender')));
   clock.set(new Date('2026-04-21T10:00:00+08:00'));
@@ -411,6 +429,20 @@ function platformNeeds(fn: LambdaName): Need[] {
       'GetQueueUrl',
     ])
       out.push({ action: `sqs:${a}`, resources: [queue], why: 'the SQS event source polls with the role' });
+  }
+  // An on-failure destination of asynchronous invocations: Lambda sends there with the role.
+  const invokeConfigs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+  for (const c of invokeConfigs) {
+    if (c.Properties.FunctionName.Ref !== logicalId(stack.functions[fn])) continue;
+    const dest = c.Properties.DestinationConfig?.OnFailure?.Destination;
+    if (dest)
+      // CDK's SqsDestination grants sendMessages: SendMessage, GetQueueAttributes, GetQueueUrl.
+      for (const a of ['SendMessage', 'GetQueueAttributes', 'GetQueueUrl'])
+        out.push({
+          action: `sqs:${a}`,
+          resources: [resolve(dest, REGION)],
+          why: 'the on-failure destination',
+        });
   }
   return out;
 }
@@ -482,7 +514,7 @@ beforeAll(async () => {
     objects,
     reader: objects,
     queue: recording('queue', new SqsQueue(sqs, queueUrl)),
-    mailer: recording('mailer', new SesMailer(ses)),
+    mailer: recording('mailer', new SesMailer(ses, CONFIG_SET)),
     sms: recording('sms', new PinpointSmsSender(smsClient, SMS_ARN)),
   };
   const arn = (c: { node: { defaultChild?: unknown } }) => `<${logicalId(c)}.Arn>`;
@@ -490,6 +522,9 @@ beforeAll(async () => {
     tables: { [TABLE]: arn(stack.table) },
     buckets: { [BUCKET]: arn(stack.bucket) },
     queues: { [queueUrl]: arn(stack.notifyQueue) },
+    configurationSets: {
+      [CONFIG_SET]: resolve(stack.resolve(stack.configurationSet.configurationSetName), REGION),
+    },
     sesArnPrefix: `arn:aws:ses:${REGION}:<AWS::AccountId>`,
     smsArnPrefix: `arn:aws:sms-voice:${REGION}:<AWS::AccountId>`,
   };

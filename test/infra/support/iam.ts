@@ -58,6 +58,7 @@ export type Names = {
   tables: Record<string, string>; // local table name → `<TableId.Arn>`
   buckets: Record<string, string>; // local bucket name → `<UploadsId.Arn>`
   queues: Record<string, string>; // local queue URL → `<NotifyQueueId.Arn>`
+  configurationSets: Record<string, string>; // local SES configuration set name → the stack's name
   /** `arn:aws:ses:<region>:<AWS::AccountId>` */
   sesArnPrefix: string;
   /** `arn:aws:sms-voice:<region>:<AWS::AccountId>` */
@@ -193,7 +194,7 @@ export function requiredPermissions(call: Call, names: Names): Need[] {
         needs.push(
           need(
             `ses:${call.command}`,
-            `${names.sesArnPrefix}:configuration-set/${String(i.ConfigurationSetName)}`,
+            `${names.sesArnPrefix}:configuration-set/${lookup(names.configurationSets, i.ConfigurationSetName, 'configuration set')}`,
           ),
         );
       return needs;
