@@ -219,8 +219,8 @@ describe('SES configuration set: bounces and complaints', () => {
     expect(fn?.Properties.Environment.Variables.SES_CONFIGURATION_SET).toEqual(setName());
     const role = stack.functions.sender.role;
     if (!role) throw new Error('no role');
-    const ses = statementsOfRole(template, logicalId(role)).find(
-      (s) => Array.isArray(s.Action) && s.Action.includes('ses:SendEmail'),
+    const ses = statementsOfRole(template, logicalId(role)).find((s) =>
+      [s.Action].flat().includes('ses:SendEmail'),
     );
     expect(JSON.stringify(ses?.Resource)).toContain(':configuration-set/');
   });
