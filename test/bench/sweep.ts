@@ -1,0 +1,238 @@
+// The daily sweep on a big table (10,000 units, 20 % law-enforcement; --quick: 2,000):
+// (a) a day on which exactly 50 slots owe a notice: read capacity the sweep consumes against a
+//     full scan of the same table, both measured in the same run (ReturnConsumedCapacity);
+// (b) the day on which every unit's annual-plan slot owes a reminder: notifications queued per
+//     second here, and the requests of that one invocation priced at stated AWS latencies
+//     against the function's 60 s;
+// (c) opening a year: the sweep's own opening of every slot (no fan-out on main yet), timed.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { startStandIns } from '../../infra/local/standins';
+import { createTable } from '../../shared/adapters/dynamo/create-table';
+import { DynamoStore } from '../../shared/adapters/dynamo/store';
+import type { MessageQueue, OutgoingMessage, WriteOp } from '../../shared/app/ports';
+import { openedMarker, sweep } from '../../shared/app/sweep';
+import { makeCalendar } from '../../shared/domain/calendar';
+import { defaultObligations, defaultSettings } from '../../shared/domain/defaults';
+import { newSlot } from '../../shared/domain/due';
+import type { Slot, Unit } from '../../shared/domain/model';
+import { type BenchOptions, countRequests, type Line, line } from './lib';
+import { clientOf, seedOps } from './seed';
+
+/** Assumed AWS latencies (in-region, p50-ish): a DynamoDB request, an SQS SendMessageBatch. */
+const DDB_MS = 10;
+const SQS_MS = 20;
+const SWEEP_PARALLEL = 16; // shared/app/sweep.ts writes slots 16 at a time
+const LIMIT_S = 60;
+
+const unitOf = (i: number): Unit => {
+  const unitId = `unit-${String(i).padStart(5, '0')}`;
+  return {
+    unitId,
+    name: `单位${i}`,
+    kind: i % 2 ? 'town' : 'department',
+    tags: i % 5 === 0 ? ['law-enforcement'] : [],
+    active: true,
+    contacts: [
+      { role: 'liaison', name: `联络员${i}`, email: `${unitId}@example.gov.cn`, phone: '+8613800000000' },
+    ],
+  };
+};
+
+/** Sums the read capacity units every read request of a client consumes. */
+function readCapacity(client: DynamoDBClient) {
+  const c = { rcu: 0, reads: 0 };
+  client.middlewareStack.add(
+    ((
+      next: (a: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>,
+      ctx: { commandName?: string },
+    ) =>
+      async (args: { input: Record<string, unknown> }) => {
+        const read = /^(Query|Scan|GetItem|BatchGetItem)Command$/.test(ctx.commandName ?? '');
+        if (read) args.input.ReturnConsumedCapacity = 'TOTAL';
+        const out = await next(args);
+        if (read) {
+          c.reads++;
+          const cc = out.output.ConsumedCapacity as
+            | { CapacityUnits?: number }
+            | { CapacityUnits?: number }[]
+            | undefined;
+          for (const x of Array.isArray(cc) ? cc : cc ? [cc] : []) c.rcu += x.CapacityUnits ?? 0;
+        }
+        return out;
+      }) as never,
+    { step: 'initialize', name: 'benchReadCapacity' },
+  );
+  return c;
+}
+
+const countingQueue = () => {
+  const q = { messages: 0, calls: 0, sqsRequests: 0 };
+  const queue: MessageQueue = {
+    async enqueue(msgs: OutgoingMessage[]) {
+      q.calls++;
+      q.messages += msgs.length;
+      q.sqsRequests += Math.ceil(msgs.length / 10); // SqsQueue: SendMessageBatch of 10
+    },
+  };
+  return { q, queue };
+};
+
+export async function sweepBench(opts: BenchOptions): Promise<Line[]> {
+  const UNITS = opts.quick ? 2000 : 10_000;
+  const OPEN_UNITS = opts.quick ? 300 : 2000;
+  const DUE = 50;
+  const standins = await startStandIns({ quiet: true });
+  const lines: Line[] = [];
+  try {
+    const client = clientOf(standins.endpoints.dynamodb);
+    const cal = makeCalendar(); // the package's arrangements; no office overrides in these tables
+    const yearly = defaultObligations.filter((o) => o.kind !== 'monthly');
+
+    // ---- (a) 50 slots owe a notice on 2026-07-03 -------------------------------------------
+    {
+      const TODAY = '2026-07-03';
+      const AT = new Date(`${TODAY}T09:00:00+08:00`);
+      const table = 'sweep-a';
+      await createTable(client, table);
+      const ops: WriteOp[] = defaultObligations.map((obligation) => ({ type: 'putObligation', obligation }));
+      ops.push({ type: 'putSettings', settings: defaultSettings });
+      for (let i = 0; i < UNITS; i++) {
+        const unit = unitOf(i);
+        ops.push({ type: 'putUnit', unit });
+        for (const ob of yearly) {
+          let slot: Slot = newSlot(cal, ob, unit, '2026', TODAY);
+          if (ob.obligationId === 'annual-plan')
+            slot = { ...slot, state: 'accepted', onTime: true, lateDays: 0, nextActionDate: null };
+          else if (ob.obligationId === 'half-year-report' && i >= DUE)
+            slot = { ...slot, state: 'submitted', onTime: true, lateDays: 0, nextActionDate: null };
+          ops.push({ type: 'putSlot', slot: { ...slot, version: 1 }, ifVersion: 1 });
+        }
+      }
+      await seedOps(client, table, ops);
+      await new DynamoStore(client, table).setMarker(openedMarker(2026), AT.toISOString());
+
+      const measured = clientOf(standins.endpoints.dynamodb);
+      const cap = readCapacity(measured);
+      const { q, queue } = countingQueue();
+      await sweep({ store: new DynamoStore(measured, table), queue }, AT);
+      const sweepRcu = cap.rcu;
+      const scanClient = clientOf(standins.endpoints.dynamodb);
+      const scanCap = readCapacity(scanClient);
+      const doc = DynamoDBDocumentClient.from(scanClient);
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      let items = 0;
+      do {
+        const r = await doc.send(new ScanCommand({ TableName: table, ExclusiveStartKey }));
+        items += r.Count ?? 0;
+        ExclusiveStartKey = r.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      lines.push(
+        line({
+          what: `sweep (a): read capacity, ${DUE} slots owing on ${UNITS.toLocaleString('en-US')} units`,
+          measured: sweepRcu,
+          unit: 'RCU',
+          baseline: scanCap.rcu,
+          baselineWhat: `full scan, ${items.toLocaleString('en-US')} items`,
+          goal: '≤ 0.01×',
+          met: scanCap.rcu > 0 && sweepRcu <= 0.01 * scanCap.rcu,
+          note: `${cap.reads} read requests, ${q.messages} notifications queued`,
+        }),
+      );
+    }
+
+    // ---- (b) every annual-plan slot owes a reminder ---------------------------------------------
+    {
+      const ob = defaultObligations.find((o) => o.obligationId === 'annual-plan')!;
+      const table = 'sweep-b';
+      await createTable(client, table);
+      const ops: WriteOp[] = [
+        { type: 'putObligation', obligation: ob },
+        { type: 'putSettings', settings: defaultSettings },
+      ];
+      let day: string | null = null;
+      for (let i = 0; i < UNITS; i++) {
+        const unit = unitOf(i);
+        const slot = newSlot(cal, ob, unit, '2026', '2026-03-01');
+        day ??= slot.nextActionDate;
+        ops.push({ type: 'putUnit', unit }, { type: 'putSlot', slot: { ...slot, version: 1 }, ifVersion: 1 });
+      }
+      if (!day) throw new Error('annual-plan slots have no next action');
+      const AT = new Date(`${day}T09:00:00+08:00`);
+      await seedOps(client, table, ops);
+      await new DynamoStore(client, table).setMarker(openedMarker(2026), AT.toISOString());
+      const measured = clientOf(standins.endpoints.dynamodb);
+      const requests = countRequests(measured);
+      const { q, queue } = countingQueue();
+      const t = performance.now();
+      const summary = await sweep({ store: new DynamoStore(measured, table), queue }, AT);
+      const seconds = (performance.now() - t) / 1000;
+      const writes =
+        (requests.byCommand.get('TransactWriteItemsCommand') ?? 0) +
+        (requests.byCommand.get('PutItemCommand') ?? 0);
+      const otherDdb = requests.total - writes;
+      // One invocation: its reads in sequence, its slot writes 16 at a time, its SQS batches in sequence.
+      const estimate =
+        (otherDdb * DDB_MS + Math.ceil(writes / SWEEP_PARALLEL) * DDB_MS + q.sqsRequests * SQS_MS) / 1000;
+      lines.push(
+        line({
+          what: `sweep (b): notifications queued/s, all ${UNITS.toLocaleString('en-US')} annual-plan reminders`,
+          measured: q.messages / seconds,
+          unit: '/s',
+          baseline: null,
+          baselineWhat: 'no baseline (reported)',
+          goal: 'reported',
+          met: summary.reminders >= UNITS,
+          note: `${q.messages} notifications for ${summary.reminders} reminders in ${seconds.toFixed(0)} s here`,
+        }),
+        line({
+          what: `sweep (b): one invocation at AWS latencies (${requests.total} DynamoDB + ${q.sqsRequests} SQS requests)`,
+          measured: estimate,
+          unit: 's',
+          baseline: LIMIT_S,
+          baselineWhat: 'limit',
+          goal: '≤ 1.0×',
+          met: estimate <= LIMIT_S,
+          note:
+            `assumed ${DDB_MS} ms per DynamoDB request, ${SQS_MS} ms per SendMessageBatch; ` +
+            `reads and SQS batches in sequence, ${writes} slot writes ${SWEEP_PARALLEL} at a time`,
+        }),
+      );
+    }
+
+    // ---- (c) opening a year ------------------------------------------------------------------
+    {
+      const table = 'sweep-c';
+      await createTable(client, table);
+      const ops: WriteOp[] = defaultObligations.map((obligation) => ({ type: 'putObligation', obligation }));
+      ops.push({ type: 'putSettings', settings: defaultSettings });
+      for (let i = 0; i < OPEN_UNITS; i++) ops.push({ type: 'putUnit', unit: unitOf(i) });
+      await seedOps(client, table, ops);
+      const measured = clientOf(standins.endpoints.dynamodb);
+      const requests = countRequests(measured);
+      const { queue } = countingQueue();
+      const AT = new Date('2027-01-04T09:00:00+08:00');
+      const t = performance.now();
+      const summary = await sweep({ store: new DynamoStore(measured, table), queue }, AT);
+      const seconds = (performance.now() - t) / 1000;
+      const perUnit = seconds / OPEN_UNITS;
+      lines.push(
+        line({
+          what: `sweep (c): opening 2027 for ${OPEN_UNITS.toLocaleString('en-US')} units in the sweep itself (no fan-out on main)`,
+          measured: seconds,
+          unit: 's',
+          baseline: null,
+          baselineWhat: 'no baseline (reported)',
+          goal: 'reported',
+          met: summary.opened > 0,
+          note:
+            `${summary.opened} slots, ${requests.total} DynamoDB requests, all in one invocation; ` +
+            `at this rate 10,000 units ≈ ${(perUnit * 10_000).toFixed(0)} s here`,
+        }),
+      );
+    }
+  } finally {
+    await standins.stop();
+  }
+  return lines;
+}
