@@ -4,7 +4,7 @@
 // - the assessment of the year: DynamoDB requests, and p50 against the board's p50.
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { startLocal } from '../../infra/local/server';
-import { DynamoStore } from '../../shared/adapters/dynamo/store';
+import type { DynamoStore } from '../../shared/adapters/dynamo/store';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import { loadCalendar } from '../../shared/app/calendar';
 import type { WriteOp } from '../../shared/app/ports';
