@@ -2,6 +2,7 @@
 import { notFound } from '../domain/errors';
 import type { Store } from './ports';
 import { slotView } from './views';
+import { UPLOAD_EXPIRY_SECONDS } from './submissions';
 
 export async function unitSlots(store: Store, unitId: string, year: number, now: Date) {
   const [unit, { slots, submissions }] = await Promise.all([
@@ -11,6 +12,12 @@ export async function unitSlots(store: Store, unitId: string, year: number, now:
   if (!unit) throw notFound(`unit ${unitId}`);
   const byslot = new Map<string, typeof submissions>();
   for (const s of submissions) {
+    // An upload form that expired unused is no version of anything: not listed.
+    if (
+      s.state === 'awaiting-upload' &&
+      Date.parse(s.createdAt) + UPLOAD_EXPIRY_SECONDS * 1000 < now.getTime()
+    )
+      continue;
     const k = `${s.obligationId}#${s.period}`;
     byslot.set(k, [...(byslot.get(k) ?? []), s]);
   }

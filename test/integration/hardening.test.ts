@@ -380,3 +380,49 @@ describe('defect 9: impossible dates and unbounded extensions', () => {
     expect(await store.getSlot('annual-summary', '2026', TOWN)).toEqual(before);
   });
 });
+
+describe('defect 7: unused upload forms do not pile up', () => {
+  it('an awaiting-upload record expires (TTL) after its form; the slots view stops listing it once the form expired', async () => {
+    const { GetCommand, DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+    const doc = DynamoDBDocumentClient.from(dynamodb);
+    const r = await call('POST /v1/uploads', {
+      claims: unitClaims(TOWN),
+      body: uploadBody({ obligationId: 'half-year-report' }),
+    });
+    expect(r.status).toBe(201);
+    const raw = await doc.send(
+      new GetCommand({ TableName: TABLE, Key: { PK: `SUB#${r.body.submissionId}`, SK: 'SUB' } }),
+    );
+    const created = Date.parse(raw.Item!.createdAt as string) / 1000;
+    const ttl = raw.Item!.expiresAt as number;
+    expect(ttl).toBeGreaterThan(created + 900); // after the form expires …
+    expect(ttl).toBeLessThanOrEqual(created + 900 + 3 * 24 * 3600); // … within days, not never
+    const listed = async () =>
+      (
+        await call('GET /v1/units/{unitId}/slots', { params: { unitId: TOWN }, query: { year: '2026' } })
+      ).body.items
+        .flatMap((s: { submissions: Array<{ submissionId: string }> }) => s.submissions)
+        .some((s: { submissionId: string }) => s.submissionId === r.body.submissionId);
+    expect(await listed()).toBe(true);
+    clock.set(new Date(clock.now().getTime() + 16 * 60_000));
+    expect(await listed()).toBe(false);
+    // Received: rewritten without the TTL, kept.
+    clock.set(new Date('2026-06-01T10:00:00+08:00'));
+    const r2 = await call('POST /v1/uploads', {
+      claims: unitClaims(TOWN),
+      body: uploadBody({ obligationId: 'half-year-report' }),
+    });
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: r2.body.key, Body: PDF, ContentType: 'application/pdf' }),
+    );
+    await recordUpload(
+      { store, clock, objects, queue },
+      { key: r2.body.key, eventTime: clock.now().toISOString() },
+    );
+    const kept = await doc.send(
+      new GetCommand({ TableName: TABLE, Key: { PK: `SUB#${r2.body.submissionId}`, SK: 'SUB' } }),
+    );
+    expect(kept.Item!.state).toBe('received');
+    expect(kept.Item!.expiresAt).toBeUndefined();
+  });
+});

@@ -18,6 +18,7 @@ import {
 import { ulid } from 'ulid';
 import { AppError } from '../../domain/errors';
 import { isWellFormed } from '../../domain/text';
+import { UPLOAD_EXPIRY_SECONDS } from '../../app/submissions';
 import type { AuditEvent, IsoDate, Obligation, Settings, Slot, Submission, Unit } from '../../domain/model';
 import {
   ConditionFailed,
@@ -112,6 +113,10 @@ const guarded = (TableName: string, Item: Item, attr: string, expected: unknown)
       };
 
 const yearOfIso = (iso: string) => Number(iso.slice(0, 4));
+/** An awaiting-upload record lives this long after its form expired (a late S3 event still finds it). */
+export const FORM_RECORD_GRACE_SECONDS = 3 * 24 * 3600;
+const formRecordExpiry = (createdAt: string) =>
+  Math.floor(Date.parse(createdAt) / 1000) + UPLOAD_EXPIRY_SECONDS + FORM_RECORD_GRACE_SECONDS;
 const AUDIT_TTL_SECONDS = undefined; // the audit trail is kept; TTL is used only for stale notifications
 
 export class DynamoStore implements Store {
@@ -173,6 +178,9 @@ export class DynamoStore implements Store {
           ...keys.submission(s.submissionId),
           ...keys.submissionGsi1(s.unitId, s.obligationId, s.period, s.createdAt),
           _type: 'submission',
+          // An unused upload form's record expires (TTL) after the form does; once received or
+          // rejected the record is rewritten without it and kept.
+          ...(s.state === 'awaiting-upload' ? { expiresAt: formRecordExpiry(s.createdAt) } : {}),
         };
         return guarded(TableName, Item, 'state', op.ifState);
       }
