@@ -7,7 +7,6 @@ import {
   isoDate,
   obligationIdSchema,
   periodSchema,
-  type SlotState,
   unitIdSchema,
   yearSchema,
 } from '../../shared/domain/model';
@@ -16,16 +15,7 @@ import { def } from '../../shared/http/router';
 import { multilineText } from '../../shared/domain/text';
 import { pageAfter } from '../../shared/app/paging';
 import { pageQuery } from './routes';
-
-export const STATE_ZH: Record<SlotState, string> = {
-  open: '待报送',
-  overdue: '已逾期',
-  submitted: '已报送',
-  returned: '退回修改',
-  accepted: '已通过',
-  waived: '免报',
-  closed: '已截止（缺报）',
-};
+import { STATE_ZH } from '../../shared/domain/labels';
 
 const format = z.enum(['json', 'csv']).optional();
 const slotKey = z.object({ obligationId: obligationIdSchema, period: periodSchema, unitId: unitIdSchema });

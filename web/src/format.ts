@@ -1,5 +1,6 @@
 // Dates, sizes and labels as the pages show them. Dates are calendar dates in Asia/Shanghai.
 import type { CalendarYear, SlotState, SubmissionState } from './types';
+import { STATE_ZH } from '../../shared/domain/labels';
 
 const dayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' });
 const timeFmt = new Intl.DateTimeFormat('en-CA', {
@@ -59,15 +60,7 @@ export function fileSize(bytes: number | null | undefined): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export const STATE_ZH: Record<SlotState, string> = {
-  open: '待报送',
-  overdue: '已逾期',
-  submitted: '已报送',
-  returned: '退回修改',
-  accepted: '已通过',
-  waived: '免报',
-  closed: '已截止（缺报）',
-};
+export { STATE_ZH };
 export const SLOT_STATES = Object.keys(STATE_ZH) as SlotState[];
 
 export const SUBMISSION_ZH: Record<SubmissionState, string> = {
