@@ -38,7 +38,8 @@ export const functionSpecs = {
   uploads: {
     entry: 'functions/uploads/handler.ts',
     description: 'HTTP: presigned uploads, submissions, review',
-    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem'] },
+    // UpdateItem: the per-unit count of upload forms (a conditional ADD).
+    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
     bucket: ['put', 'getVersion'], // presigned POST; download links pin the received version
     sendsToNotifyQueue: true, // the 退回修改 notice when the office returns a submission
   },

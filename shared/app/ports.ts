@@ -96,6 +96,14 @@ export interface Store {
     at?: string,
   ): Promise<boolean>;
 
+  /**
+   * Counts one use of a named limit (e.g. a unit's upload forms in one 15-minute window): adds 1
+   * and answers true while the count is below `limit`; at the limit, changes nothing and answers
+   * false. Atomic, so concurrent callers never pass it together. The counter is deleted (TTL) after
+   * `expiresAt` (epoch seconds).
+   */
+  takeFromLimit(name: string, limit: number, expiresAt: number): Promise<boolean>;
+
   /** A named marker (e.g. `slots-opened#2026`): its value, or null when never set. */
   getMarker(name: string): Promise<string | null>;
   setMarker(name: string, value: string): Promise<void>;

@@ -28,6 +28,13 @@ export const SUBMISSIONS_PREFIX = 'submissions/';
 export const QUARANTINE_PREFIX = 'quarantine/';
 /** A presigned POST lives at most this long (15 min). */
 export const UPLOAD_EXPIRY_SECONDS = 900;
+/**
+ * At most this many upload forms per unit per 15-minute window (429 `too_many_requests` beyond):
+ * a unit hands in a handful of files at a time, and every form leaves a record until it expires.
+ * Forms last as long as a window, so at most twice this many are open at once.
+ */
+export const UPLOAD_FORMS_PER_WINDOW = 30;
+export const UPLOAD_FORM_WINDOW_SECONDS = UPLOAD_EXPIRY_SECONDS;
 /** A presigned download link lives this long. */
 export const DOWNLOAD_EXPIRY_SECONDS = 300;
 /** How often a receipt retries when the slot changed under it (a sweep, a review). */

@@ -3,7 +3,7 @@ import { ulid } from 'ulid';
 import * as z from 'zod';
 import { shanghaiDate } from '../domain/dates';
 import { nominalDue } from '../domain/due';
-import { AppError, conflict, forbidden, notFound } from '../domain/errors';
+import { AppError, conflict, forbidden, notFound, TooManyRequests } from '../domain/errors';
 import {
   obligationIdSchema,
   periodSchema,
@@ -22,6 +22,8 @@ import {
   DOWNLOAD_EXPIRY_SECONDS,
   submissionKey,
   UPLOAD_EXPIRY_SECONDS,
+  UPLOAD_FORM_WINDOW_SECONDS,
+  UPLOAD_FORMS_PER_WINDOW,
   type UploadDeps,
 } from './submissions';
 
@@ -105,6 +107,7 @@ export async function requestUpload(d: UploadDeps, principal: Principal | null, 
     expiresSeconds: UPLOAD_EXPIRY_SECONDS,
     metadata: { filename: encodeURIComponent(fileName) },
   });
+  await takeUploadForm(d, unitId, now);
   await d.store.write([
     { type: 'putSubmission', submission },
     audit({
@@ -126,6 +129,27 @@ export async function requestUpload(d: UploadDeps, principal: Principal | null, 
     expiresAt: post.expiresAt,
     maxBytes: ob.maxBytes,
   };
+}
+
+/**
+ * Counts one form against the unit's 15-minute window, after every other check (a refused request
+ * uses none); over the cap, 429 with the seconds to the window's end and nothing written. The
+ * counter goes first: if the submission's write then fails, the window is one form short, never over.
+ */
+async function takeUploadForm(d: UploadDeps, unitId: string, now: Date) {
+  const nowSeconds = now.getTime() / 1000;
+  const window = Math.floor(nowSeconds / UPLOAD_FORM_WINDOW_SECONDS);
+  const windowEnd = (window + 1) * UPLOAD_FORM_WINDOW_SECONDS;
+  const ok = await d.store.takeFromLimit(
+    `uploads#${unitId}#${window}`,
+    UPLOAD_FORMS_PER_WINDOW,
+    windowEnd + 24 * 3600,
+  );
+  if (!ok)
+    throw new TooManyRequests(
+      `at most ${UPLOAD_FORMS_PER_WINDOW} upload forms per unit per ${UPLOAD_FORM_WINDOW_SECONDS / 60} minutes; try again later`,
+      windowEnd - nowSeconds,
+    );
 }
 
 // ---- S3 object created → receipt ----------------------------------------------------------------

@@ -7,7 +7,8 @@ export type ErrorCode =
   | 'conflict'
   | 'closed'
   | 'too_large'
-  | 'unsupported_type';
+  | 'unsupported_type'
+  | 'too_many_requests';
 
 export type ErrorDetail = { field: string; message: string };
 
@@ -27,3 +28,13 @@ export const forbidden = (message = 'not allowed for this caller') => new AppErr
 export const conflict = (message: string) => new AppError('conflict', message);
 export const invalid = (field: string, message: string) =>
   new AppError('invalid_input', `invalid input: ${field}`, [{ field, message }]);
+
+/** 429 `too_many_requests`: the caller may try again after `retryAfterSeconds` (the `Retry-After` header). */
+export class TooManyRequests extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('too_many_requests', message);
+  }
+}

@@ -2,6 +2,7 @@
 // the route table (roles), so it cannot drift from the code.
 import * as z from 'zod';
 import { type Access, type Route, routeKey, routes } from '../../infra/routes';
+import { UPLOAD_FORM_WINDOW_SECONDS, UPLOAD_FORMS_PER_WINDOW } from '../app/submissions';
 import type { RouteDef } from './router';
 
 const ROLE_TEXT: Record<Access, string> = {
@@ -77,6 +78,7 @@ const errorSchema = {
             'closed',
             'too_large',
             'unsupported_type',
+            'too_many_requests',
           ],
         },
         message: { type: 'string' },
@@ -141,6 +143,20 @@ export function buildOpenApi(defs: Record<string, RouteDef<unknown, unknown, unk
     responses['429'] = {
       description: 'too_many_requests: over the API’s rate limit; retry later (API Gateway answers it)',
     };
+    if (routeKey(r) === 'POST /v1/uploads')
+      responses['429'] = {
+        ...err(
+          `too_many_requests: more than ${UPLOAD_FORMS_PER_WINDOW} upload forms for this unit in the current ` +
+            `${UPLOAD_FORM_WINDOW_SECONDS / 60}-minute window (nothing is recorded); retry after \`Retry-After\` ` +
+            'seconds. API Gateway’s own throttling also answers 429, with no error body.',
+        ),
+        headers: {
+          'Retry-After': {
+            description: 'seconds until the unit’s window ends',
+            schema: { type: 'integer', minimum: 1 },
+          },
+        },
+      };
     paths[r.path]![r.method.toLowerCase()] = {
       operationId: operationIdOf(r),
       summary: d.summary,

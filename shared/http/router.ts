@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { routeKey, routes, type Access } from '../../infra/routes';
-import { AppError, type ErrorCode, type ErrorDetail } from '../domain/errors';
+import { AppError, type ErrorCode, type ErrorDetail, TooManyRequests } from '../domain/errors';
 import type { Principal } from '../domain/model';
 import { logger } from './logger';
 
@@ -55,6 +55,7 @@ const STATUS: Record<ErrorCode, number> = {
   closed: 409,
   too_large: 413,
   unsupported_type: 415,
+  too_many_requests: 429,
 };
 
 const json = (statusCode: number, body: unknown): HttpResult => ({
@@ -164,7 +165,10 @@ export function httpRouter(defs: Record<string, RouteDef<unknown, unknown, unkno
       if (err instanceof AppError) {
         status = STATUS[err.code];
         code = err.code;
-        return json(status, errorBody(err.code, err.message, err.details));
+        const out = json(status, errorBody(err.code, err.message, err.details));
+        if (err instanceof TooManyRequests)
+          out.headers = { ...out.headers, 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterSeconds))) };
+        return out;
       }
       status = 500;
       code = 'internal';

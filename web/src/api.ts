@@ -89,6 +89,8 @@ export function explain(err: unknown): string {
       return '文件超过大小上限';
     case 'unsupported_type':
       return `文件类型不允许：${err.message}`;
+    case 'too_many_requests':
+      return '操作过于频繁，请稍后再试';
     case 'invalid_input':
       return `填写有误：${err.details.map((d) => `${d.field} ${d.message}`).join('；') || err.message}`;
     default:

@@ -15,6 +15,8 @@
 // | a notification sent exactly once            | PK=NOTIF#<id>, SK=NOTIF   (put if not exists)              |
 // | audit trail of a unit-year, newest first    | PK=AUDIT#<unitId>#<yyyy>, SK=<time>#<ulid>                 |
 // | a named marker (year's slots opened)        | PK=MARKERS, SK=MARKER#<name>                               |
+// | a rate counter (a unit's upload forms in a  | PK=LIMIT#<name>, SK=LIMIT  (conditional ADD; TTL)          |
+// |   15-minute window)                         |                                                            |
 import type { IsoDate } from '../../domain/model';
 
 export const SHARDS = 10;
@@ -63,6 +65,7 @@ export const keys = {
   }),
   overduePK: (shard: number) => `OVERDUE#${shard}`,
   marker: (name: string) => ({ PK: 'MARKERS', SK: `MARKER#${name}` }),
+  limit: (name: string) => ({ PK: `LIMIT#${name}`, SK: 'LIMIT' }),
   notification: (id: string) => ({ PK: `NOTIF#${id}`, SK: 'NOTIF' }),
   audit: (unitId: string, year: number, at: string, id: string) => ({
     PK: `AUDIT#${unitId}#${year}`,

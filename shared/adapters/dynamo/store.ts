@@ -486,6 +486,25 @@ export class DynamoStore implements Store {
     }
   }
 
+  async takeFromLimit(name: string, limit: number, expiresAt: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.limit(name),
+          UpdateExpression: 'SET #t = :t, #x = :x ADD #n :one',
+          ConditionExpression: 'attribute_not_exists(PK) OR #n < :limit',
+          ExpressionAttributeNames: { '#t': '_type', '#x': 'expiresAt', '#n': 'count' },
+          ExpressionAttributeValues: { ':t': 'limit', ':x': expiresAt, ':one': 1, ':limit': limit },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
   async getMarker(name: string): Promise<string | null> {
     const r = await this.get<{ value: string }>(keys.marker(name));
     return r?.value ?? null;
