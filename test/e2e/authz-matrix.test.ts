@@ -8,7 +8,9 @@ type Caller = 'none' | 'office' | 'own' | 'other' | 'tampered' | 'expired';
 type Row = {
   key: string;
   path: (unit: 'A' | 'B') => string;
+  /** The body, or a function of the unit whose resource is addressed (A: own, B: other's). */
   body?: unknown;
+  bodyFor?: (unit: 'A' | 'B') => unknown;
   expect: Partial<Record<Caller, number>>;
 };
 
@@ -109,12 +111,12 @@ const rows: Row[] = [
   },
   { key: 'GET /v1/assessment', path: () => '/v1/assessment?year=2026', expect: office(200) },
   { key: 'GET /v1/audit', path: (u) => `/v1/audit?unitId=${unitOf(u)}&year=2026`, expect: office(200) },
-  // A unit names no unit in an upload: its own slot is the only one it can reach.
+  // The body names the unit: its own is 201; naming unit B is 403 (a unit may omit it: its own slot).
   {
     key: 'POST /v1/uploads',
     path: () => '/v1/uploads',
-    body: uploadBody,
-    expect: { office: 403, own: 201, other: 201 },
+    bodyFor: (u) => ({ ...uploadBody, unitId: unitOf(u) }),
+    expect: { office: 403, own: 201, other: 403 },
   },
   {
     key: 'GET /v1/submissions/{submissionId}',
@@ -177,7 +179,10 @@ describe('authorisation matrix', () => {
             'content-type': 'application/json',
             ...(token ? { authorization: `Bearer ${token}` } : {}),
           },
-          body: row.body === undefined ? undefined : JSON.stringify(row.body),
+          body: (() => {
+            const b = row.bodyFor ? row.bodyFor(caller === 'other' ? 'B' : 'A') : row.body;
+            return b === undefined ? undefined : JSON.stringify(b);
+          })(),
         });
         got[caller] = r.status;
         want[caller] = row.expect[caller] ?? 401;

@@ -1,7 +1,7 @@
 // `npm start` as a newcomer runs it: a child process, driven over HTTP, stopped with Ctrl-C,
 // started again on the same data.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,12 +41,40 @@ async function stop(): Promise<void> {
   await exited;
 }
 
-const javaFor = (dir: string) => {
-  try {
-    return execFileSync('pgrep', ['-f', dir]).toString().trim();
-  } catch {
-    return '';
+type Proc = { pid: number; ppid: number; started: string; cmd: string };
+/** Every process, read from /proc (no pgrep: its absence must not pass the check). */
+function processes(): Proc[] {
+  const out: Proc[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // pid (comm) state ppid … starttime (field 22); comm may hold spaces and parentheses.
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      out.push({ pid: Number(name), ppid: Number(rest[1]), started: rest[19] ?? '', cmd });
+    } catch {
+      // the process ended while we read: it is not running
+    }
   }
+  return out;
+}
+/** The child's own process tree (other tests run java and node beside it). */
+function treeOf(root: number): Proc[] {
+  const all = processes();
+  const tree: Proc[] = [];
+  let frontier = [root];
+  while (frontier.length) {
+    const next = all.filter((p) => frontier.includes(p.ppid));
+    tree.push(...next);
+    frontier = next.map((p) => p.pid);
+  }
+  return tree;
+}
+/** Those of `procs` still running (same pid and same start time: not a reused pid). */
+const stillRunning = (procs: Proc[]) => {
+  const now = processes();
+  return procs.filter((p) => now.some((q) => q.pid === p.pid && q.started === p.started));
 };
 
 async function token(body: object): Promise<string> {
@@ -172,8 +200,11 @@ describe('npm start, over HTTP', () => {
     };
     expect(slots.items.length).toBe(4 + 12); // three deadlines, the quota, twelve months of publicity
 
+    // The check can see what it looks for: the stand-ins' java is in this child's tree.
+    const java = treeOf(child!.pid!).filter((p) => /\bjava\b/.test(p.cmd) && p.cmd.includes(dataDir));
+    expect(java).toHaveLength(1);
     await stop();
-    expect(javaFor(dataDir)).toBe('');
+    expect(stillRunning(java).map((p) => p.cmd)).toEqual([]);
     await start();
 
     office = await token({ role: 'office' });

@@ -23,6 +23,7 @@ import { sweep } from '../../shared/app/sweep';
 import { defaultObligations } from '../../shared/domain/defaults';
 import { AppError } from '../../shared/domain/errors';
 import type { Principal } from '../../shared/domain/model';
+import { seeded } from '../support/prng';
 import { setLogLevel } from '../../shared/http/logger';
 
 const endpoints = inject('endpoints');
@@ -35,11 +36,13 @@ const context = { functionName: 'sender', awsRequestId: 'test' } as Context;
 
 // The SES fault injector: a middleware on the real client that answers a share of the calls
 // with SES's own throttling error (as the deserializer would build it) instead of sending.
+// Which calls are throttled comes from a seeded PRNG: the same faults on every run.
 let throttleRate = 0;
 let throttled = 0;
+let random = seeded(11);
 ses.middlewareStack.add(
   (next) => async (args) => {
-    if (Math.random() < throttleRate) {
+    if (throttleRate > 0 && random() < throttleRate) {
       throttled++;
       throw new SESServiceException({
         name: 'Throttling',
@@ -229,6 +232,7 @@ describe('the sender', () => {
     w.clock.set(JULY3);
     throttleRate = 0.3;
     throttled = 0;
+    random = seeded(30);
     const s = await sweep(w, JULY3);
     await w.queue.drain();
     expect(s.reminders).toBe(20);

@@ -42,12 +42,19 @@ describe('periods and nominal due dates', () => {
   });
 
   it('nominalDue refuses a period of the wrong shape with invalid_input on period', () => {
-    expect(() => nominalDue(obligation('monthly-publicity'), '2026')).toThrow(AppError);
-    try {
-      nominalDue(obligation('annual-plan'), '2026-01');
-    } catch (e) {
-      expect((e as AppError).code).toBe('invalid_input');
-      expect((e as AppError).details?.[0]?.field).toBe('period');
+    for (const [id, period] of [
+      ['monthly-publicity', '2026'],
+      ['annual-plan', '2026-01'],
+    ] as const) {
+      let thrown: unknown;
+      try {
+        nominalDue(obligation(id), period);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown, `${id} ${period} must be refused`).toBeInstanceOf(AppError);
+      expect((thrown as AppError).code).toBe('invalid_input');
+      expect((thrown as AppError).details?.[0]?.field).toBe('period');
     }
   });
 });

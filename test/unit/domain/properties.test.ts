@@ -2,6 +2,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addWorkdays } from '../../../shared/domain/calendar';
+import { AppError } from '../../../shared/domain/errors';
 import { slotCutoff } from '../../../shared/domain/cutoff';
 import { addDays, eachDate, maxDate } from '../../../shared/domain/dates';
 import { dayBeforePeriod, newSlot } from '../../../shared/domain/due';
@@ -50,13 +51,20 @@ function run(story: Story, sparse: boolean): { log: Entry[]; events: Map<string,
       if (plan.notices.length)
         log.push({ date, notices: plan.notices, stateBefore, levelAfter: slot.escalationLevel });
     }
+    // An event is refused only because the period is closed (past its cut-off): then nothing
+    // happens. Any other error fails the property.
     const tryEvent = (name: string, f: () => Slot) => {
+      let result: Slot;
       try {
-        slot = f();
-        events.set(date, name);
-      } catch {
-        // refused (closed, past cut-off): nothing happens
+        result = f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(AppError);
+        expect((e as AppError).code).toBe('closed');
+        expect(slot.state === 'closed' || date > slotCutoff(ob, slot)).toBe(true);
+        return;
       }
+      slot = result;
+      events.set(date, name);
     };
     if (date === receiveDay) {
       tryEvent('received', () =>
