@@ -1,8 +1,9 @@
-// The delivery adapters' contracts with AWS (aws-sdk-client-mock), the quiet-hours rule and the
-// sweep event's shapes.
+// The delivery adapters' error mappings, each fault injected with aws-sdk-client-mock (their happy
+// paths run on the stand-ins: test/integration/delivery-adapters.test.ts), the quiet-hours rule and
+// the sweep event's shapes.
 import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESClient, SESServiceException, SendEmailCommand } from '@aws-sdk/client-ses';
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffSeconds } from '../../functions/sender/handler';
@@ -39,20 +40,6 @@ describe('SesMailer', () => {
     text: '正文',
   };
 
-  it('sends a UTF-8 subject and text body', async () => {
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm1' });
-    await new SesMailer(new SESClient({})).send(mail);
-    const input = ses.commandCalls(SendEmailCommand)[0]!.args[0].input;
-    expect(input).toMatchObject({
-      Source: mail.from,
-      Destination: { ToAddresses: [mail.to] },
-      Message: {
-        Subject: { Data: mail.subject, Charset: 'UTF-8' },
-        Body: { Text: { Data: mail.text, Charset: 'UTF-8' } },
-      },
-    });
-  });
-
   it('maps throttling to ThrottledError and rejections to PermanentDeliveryError (without the address)', async () => {
     const m = new SesMailer(new SESClient({}));
     ses
@@ -88,32 +75,9 @@ describe('SesMailer', () => {
       expect(String((err as Error).message)).not.toContain('@');
     }
   });
-
-  it('sends with the configuration set and tags the unit (so a bounce finds its unit)', async () => {
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm1' });
-    await new SesMailer(new SESClient({}), 'baosong-set').send({ ...mail, unitId: 'nanhu-town' });
-    expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input).toMatchObject({
-      ConfigurationSetName: 'baosong-set',
-      Tags: [{ Name: 'unitId', Value: 'nanhu-town' }],
-    });
-  });
 });
 
 describe('PinpointSmsSender', () => {
-  it('sends TRANSACTIONAL from the configured origination identity', async () => {
-    sms.on(SendTextMessageCommand).resolves({ MessageId: 's1' });
-    await new PinpointSmsSender(new PinpointSMSVoiceV2Client({}), 'sid-1').send({
-      to: '+8613800000000',
-      text: '【区法制办】x',
-    });
-    expect(sms.commandCalls(SendTextMessageCommand)[0]!.args[0].input).toEqual({
-      DestinationPhoneNumber: '+8613800000000',
-      MessageBody: '【区法制办】x',
-      MessageType: 'TRANSACTIONAL',
-      OriginationIdentity: 'sid-1',
-    });
-  });
-
   it('maps ThrottlingException and ValidationException', async () => {
     const s = new PinpointSmsSender(new PinpointSMSVoiceV2Client({}));
     sms
@@ -191,19 +155,12 @@ describe('SqsQueue', () => {
     expect(sent[0]![0]!.DelaySeconds).toBe(900);
   });
 
-  it('postpones with ChangeMessageVisibility, at most 12 h', async () => {
-    sqs.on(ChangeMessageVisibilityCommand).resolves({});
-    await new SqsQueue(new SQSClient({}), undefined).postpone(
-      { receiptHandle: 'rh', eventSourceARN: 'arn:aws-cn:sqs:cn-north-1:123456789012:notify' },
-      50_000,
-    );
-    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)[0]!.args[0].input).toEqual({
-      QueueUrl: 'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/notify',
-      ReceiptHandle: 'rh',
-      VisibilityTimeout: 43_200,
-    });
+  it('derives a queue URL from an ARN, in either partition', () => {
     expect(queueUrlOfArn('arn:aws:sqs:ap-southeast-1:1:q')).toBe(
       'https://sqs.ap-southeast-1.amazonaws.com/1/q',
+    );
+    expect(queueUrlOfArn('arn:aws-cn:sqs:cn-north-1:123456789012:notify')).toBe(
+      'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/notify',
     );
   });
 });
