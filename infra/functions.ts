@@ -24,16 +24,19 @@ export type FunctionSpec = {
   bucket?: Array<'put' | 'get' | 'getVersion' | 'delete'>;
   sendsToNotifyQueue?: boolean;
   sendsEmailAndSms?: boolean;
+  /** Administers the Cognito user pool (global profile): the users routes, a unit's deactivation. */
+  administersUsers?: boolean;
 };
 
 export const functionSpecs = {
   api: {
     entry: 'functions/api/handler.ts',
-    description: 'HTTP: units, obligations, settings, calendar, boards, office actions',
+    description: 'HTTP: units, obligations, settings, calendar, boards, office actions, users',
     table: {
       actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'BatchWriteItem'],
       indexes: ['GSI1', 'GSI3'],
     },
+    administersUsers: true,
   },
   uploads: {
     entry: 'functions/uploads/handler.ts',
@@ -93,4 +96,8 @@ export const ENV = {
   smsOriginationIdentity: 'SMS_ORIGINATION_IDENTITY',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   webBaseUrl: 'WEB_BASE_URL',
+  userPoolId: 'USER_POOL_ID',
+  oidcIssuer: 'OIDC_ISSUER',
+  roleClaim: 'ROLE_CLAIM',
+  unitClaim: 'UNIT_CLAIM',
 } as const;

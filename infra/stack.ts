@@ -65,7 +65,9 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { COGNITO_ACTIONS } from '../shared/adapters/cognito-users';
 import { GSIS, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/adapters/dynamo/table';
+import { invitationMessage } from '../shared/domain/users';
 import { QUARANTINE_PREFIX, SUBMISSIONS_PREFIX } from '../shared/app/submissions';
 import { ENV, type FunctionSpec, functionSpecs, type LambdaName, SENDER_CONCURRENCY } from './functions';
 import { acknowledge } from './nag';
@@ -442,9 +444,17 @@ export class BaosongStack extends Stack {
     }
 
     // ── Cognito: staff accounts, created by the office (no self sign-up) ──────────────────────
+    const invitation = invitationMessage({ username: '{username}', password: '{####}' });
     this.userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
-      signInAliases: { email: true },
+      // A username (never an email address: usernames are in the audit trail) or the email alias.
+      signInAliases: { username: true, email: true },
+      // The invitation AdminCreateUser sends (POST /v1/users), in Chinese: the same text the
+      // local directory mails, with Cognito's placeholders. Cognito sends email bodies as HTML.
+      userInvitation: {
+        emailSubject: invitation.subject,
+        emailBody: invitation.text.replaceAll('\n', '<br>'),
+      },
       signInCaseSensitive: false,
       autoVerify: { email: true },
       passwordPolicy: {
@@ -507,6 +517,19 @@ export class BaosongStack extends Stack {
       // Users may not change their own email or unitId: those are authorization data.
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
+
+    // The users routes administer this pool: exactly the adapter's calls, on this pool only.
+    for (const [name, spec] of Object.entries(functionSpecs) as [LambdaName, FunctionSpec][]) {
+      if (!spec.administersUsers) continue;
+      fns[name].addEnvironment(ENV.userPoolId, this.userPool.userPoolId);
+      fns[name].addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [...COGNITO_ACTIONS],
+          resources: [this.userPool.userPoolArn],
+        }),
+      );
+    }
 
     // ── API Gateway HTTP API ───────────────────────────────────────────────────────────────────
     this.httpApi = new HttpApi(this, 'HttpApi', {

@@ -1,14 +1,17 @@
 // HTTP: administration, calendar, slots, boards and office actions, and the OpenAPI document.
 // Only translates: the router parses and authorizes, the use cases in shared/app do the work.
+import '../../shared/adapters/wire/users';
 import { buildOpenApi } from '../../shared/http/openapi';
 import { def, httpRouter } from '../../shared/http/router';
 import { officeRoutes } from './office-routes';
 import { apiRoutes } from './routes';
+import { userRoutes } from './user-routes';
 
 let doc: unknown;
 const own = {
   ...apiRoutes,
   ...officeRoutes,
+  ...userRoutes,
   'GET /v1/openapi.json': def({
     summary: 'This API’s OpenAPI 3.1 document',
     run: async () => {

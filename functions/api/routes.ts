@@ -55,8 +55,17 @@ export const apiRoutes = {
 
   'GET /v1/me': def({
     summary: 'The caller’s role',
-    run: async ({ principal }) =>
-      principal?.role === 'unit' ? { role: 'unit', unitId: principal.unitId } : { role: principal?.role },
+    run: async ({ principal }) => {
+      // China profile: remember who signed in, so GET /v1/users can list the mapping it knows.
+      const users = deps().users;
+      if (principal && users?.observe)
+        await users.observe({
+          username: principal.username ?? principal.sub,
+          role: principal.role,
+          ...(principal.role === 'unit' ? { unitId: principal.unitId } : {}),
+        });
+      return principal?.role === 'unit' ? { role: 'unit', unitId: principal.unitId } : { role: principal?.role };
+    },
   }),
 
   'GET /v1/units': def({
@@ -77,7 +86,7 @@ export const apiRoutes = {
     body: unitBodySchema.extend({ unitId: unitIdSchema.optional() }),
     run: async ({ params, body, principal }) => {
       const unit = { ...samePathId(body, 'unitId', params.unitId), unitId: params.unitId };
-      const r = await putUnit(deps().store, who(principal), unit, now());
+      const r = await putUnit(deps().store, who(principal), unit, now(), deps().users);
       return created(r.created, r.unit);
     },
   }),

@@ -16,6 +16,8 @@ import { SettableClock } from '../../shared/adapters/clock';
 import { type Deps, setDeps } from '../../shared/adapters/container';
 import { createTable } from '../../shared/adapters/dynamo/create-table';
 import { DynamoStore } from '../../shared/adapters/dynamo/store';
+import { TableUserDirectory } from '../../shared/adapters/dynamo/users';
+import { getSettings } from '../../shared/app/admin';
 import { shanghaiDate } from '../../shared/domain/dates';
 import { defaultObligations, defaultSettings } from '../../shared/domain/defaults';
 import type { HttpEvent, HttpResult } from '../../shared/http/router';
@@ -150,31 +152,59 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRuntime>
   const dynamodb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
   await createTable(dynamodb, TABLE);
   const clock = new SettableClock();
-  const deps: Deps = { store: new DynamoStore(dynamodb, TABLE), clock };
+  const store = new DynamoStore(dynamodb, TABLE);
+  const deps: Deps = { store, clock };
+  // The stand-in for the Cognito pool: users in the local table, the invitation through the mailer.
+  deps.users = new TableUserDirectory(dynamodb, TABLE, {
+    mailer: () => deps.mailer,
+    from: async () => (await getSettings(store)).senderEmail,
+  });
   setDeps(deps);
   const tokens = LocalTokens.fromFile(dataDir ? resolve(dataDir, 'jwt-secret') : undefined);
   const dev = new Map<string, DevRoute>();
   const onStop: LocalRuntime['onStop'] = [];
 
+  // { username } signs in as a user of the local directory (created with POST /v1/users);
+  // { role, unitId? } mints a token for any role, as before.
   dev.set('POST /dev/token', async ({ body }) => {
     const b = z
-      .object({ role: z.enum(['office', 'unit']), unitId: z.string().optional() })
-      .refine((v) => v.role === 'office' || !!v.unitId, {
-        message: 'a unit token needs unitId',
-        path: ['unitId'],
-      })
+      .union([
+        z.strictObject({ username: z.string().min(1).max(64) }),
+        z
+          .object({ role: z.enum(['office', 'unit']), unitId: z.string().optional() })
+          .refine((v) => v.role === 'office' || !!v.unitId, {
+            message: 'a unit token needs unitId',
+            path: ['unitId'],
+          }),
+      ])
       .safeParse(body ?? {});
     if (!b.success)
       return {
         status: 400,
         body: errorBody(
           'invalid_input',
-          'invalid body',
+          'invalid body: { username } or { role, unitId? }',
           b.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
         ),
       };
-    return { body: { token: await tokens.issue(b.data) } };
+    if (!('username' in b.data)) return { body: { token: await tokens.issue(b.data) } };
+    const user = await deps.users!.get(b.data.username);
+    if (!user) return { status: 404, body: errorBody('not_found', `user ${b.data.username} not found`) };
+    if (!user.enabled) return { status: 403, body: errorBody('forbidden', `user ${user.username} is disabled`) };
+    const { username, role, unitId } = user;
+    return { body: { token: await tokens.issue({ username, role, ...(unitId ? { unitId } : {}) }) } };
   });
+  // The sign-in picker's list: who may sign in locally (no email addresses).
+  dev.set('GET /dev/users', async () => ({
+    body: {
+      items: (await deps.users!.list()).map(({ username, role, unitId, enabled }) => ({
+        username,
+        role,
+        ...(unitId ? { unitId } : {}),
+        enabled,
+      })),
+    },
+  }));
   dev.set('POST /dev/clock', async ({ body }) => {
     const b = z.object({ now: z.iso.datetime({ offset: true }).nullable() }).safeParse(body ?? {});
     if (!b.success)

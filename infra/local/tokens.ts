@@ -1,9 +1,11 @@
 // Local stand-in for the Cognito JWT authorizer: HS256 tokens with the same claims Cognito
-// puts in an ID token (`cognito:groups`, `custom:unitId`), verified before a handler runs.
+// puts in an ID token (`cognito:groups`, `custom:unitId`, `cognito:username` — or the claim names
+// ROLE_CLAIM / UNIT_CLAIM configure), verified before a handler runs.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
+import { claimNames } from '../../shared/http/claims';
 
 const ISSUER = 'baosong-local';
 const AUDIENCE = 'baosong';
@@ -24,11 +26,15 @@ export class LocalTokens {
   async issue(input: {
     role: 'office' | 'unit';
     unitId?: string;
+    /** A user of the local directory: the token names it, as Cognito's ID token does. */
+    username?: string;
     expiresIn?: string | number;
   }): Promise<string> {
-    const claims: Record<string, unknown> = { 'cognito:groups': [input.role], token_use: 'id' };
-    if (input.unitId) claims['custom:unitId'] = input.unitId;
-    const sub = input.role === 'office' ? 'office-local' : `unit-${input.unitId}`;
+    const names = claimNames();
+    const claims: Record<string, unknown> = { [names.role]: [input.role], token_use: 'id' };
+    if (input.unitId) claims[names.unit] = input.unitId;
+    if (input.username) claims['cognito:username'] = input.username;
+    const sub = input.username ?? (input.role === 'office' ? 'office-local' : `unit-${input.unitId}`);
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(sub)

@@ -11,6 +11,10 @@ const envSchema = z.object({
   AWS_REGION: z.string().min(1).optional(),
   /** The web pages' address (the CloudFront URL); notices link to it. Without it they carry no link. */
   WEB_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Global profile: the Cognito user pool the users routes administer. */
+  USER_POOL_ID: z.string().min(1).optional(),
+  /** China profile: the OpenID Connect issuer where users are managed (named in the users routes' answers). */
+  OIDC_ISSUER: z.string().url().optional(),
   /** Local runtime only: endpoints of the stand-ins. */
   AWS_ENDPOINT_URL_DYNAMODB: z.string().url().optional(),
   AWS_ENDPOINT_URL_S3: z.string().url().optional(),

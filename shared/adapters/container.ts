@@ -4,7 +4,16 @@
 // local runtime and the tests install their own wiring with setDeps().
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Metrics } from '../app/metrics';
-import type { Clock, MessageQueue, Mailer, ObjectReader, ObjectStore, SmsSender, Store } from '../app/ports';
+import type {
+  Clock,
+  MessageQueue,
+  Mailer,
+  ObjectReader,
+  ObjectStore,
+  SmsSender,
+  Store,
+  UserDirectory,
+} from '../app/ports';
 import { systemClock } from './clock';
 import { type Config, loadConfig } from './config';
 import { DynamoStore } from './dynamo/store';
@@ -22,8 +31,9 @@ export type Deps = {
   webBaseUrl?: string;
   /** Counts published as metrics (EMF on Lambda); absent: nothing is counted. */
   metrics?: Metrics;
+  users?: UserDirectory;
 };
-type Optional = 'objects' | 'reader' | 'queue' | 'mailer' | 'sms' | 'metrics';
+type Optional = 'objects' | 'reader' | 'queue' | 'mailer' | 'sms' | 'metrics' | 'users';
 
 let current: Deps | undefined;
 const factories: { [K in Optional]?: (cfg: Config) => NonNullable<Deps[K]> } = {};
@@ -61,6 +71,7 @@ export function deps(): Deps {
         mailer: lazy('mailer'),
         sms: lazy('sms'),
         metrics: lazy('metrics'),
+        users: lazy('users'),
       },
     );
   }

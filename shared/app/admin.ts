@@ -7,7 +7,8 @@ import { actorOf, audit, auditOffice, fieldChanges } from './audit';
 import { keepBouncing } from './bounces';
 import { loadCalendar } from './calendar';
 import { openSlots } from './open-slots';
-import type { Store } from './ports';
+import type { Store, UserDirectory } from './ports';
+import { disableUnitUsers } from './users';
 
 const yearOf = (now: Date) => Number(shanghaiDate(now).slice(0, 4));
 
@@ -17,8 +18,11 @@ export async function getUnit(store: Store, unitId: string): Promise<Unit> {
   return u;
 }
 
-/** Creates or replaces a unit, and opens its slots for the current year. */
-export async function putUnit(store: Store, who: Principal, unit: Unit, now: Date) {
+/**
+ * Creates or replaces a unit, and opens its slots for the current year. Deactivating a unit
+ * disables its users (when a user directory is given).
+ */
+export async function putUnit(store: Store, who: Principal, unit: Unit, now: Date, users?: UserDirectory) {
   const before = await store.getUnit(unit.unitId);
   await store.write([
     // Bounce marks survive only for addresses the unit still lists (shared/app/bounces.ts).
@@ -31,6 +35,7 @@ export async function putUnit(store: Store, who: Principal, unit: Unit, now: Dat
       detail: { changes: fieldChanges(before, unit) },
     }),
   ]);
+  if (!unit.active) await disableUnitUsers(store, users, who, unit.unitId, now);
   const year = yearOf(now);
   const [cal, obligations] = await Promise.all([loadCalendar(store, [year]), store.listObligations()]);
   const opened = await openSlots(store, cal, { year, units: [unit], obligations, now });

@@ -1,6 +1,7 @@
 // The ports the use cases are written against. Adapters (shared/adapters/) implement them
 // with the AWS SDK; nothing in shared/app imports @aws-sdk.
 import type { AuditEvent, IsoDate, Obligation, Settings, Slot, Submission, Unit } from '../domain/model';
+import type { NewUser, UserAccount } from '../domain/users';
 
 export type Page<T> = { items: T[]; nextCursor?: string };
 export type PageRequest = { limit?: number; cursor?: string };
@@ -232,5 +233,30 @@ export class SendConfigError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SendConfigError';
+  }
+}
+
+/** The people who sign in (SPEC §5 users): Cognito on AWS, the local table locally. */
+export interface UserDirectory {
+  /**
+   * Set when the accounts live in another system (the china profile's government identity
+   * provider): creating, disabling and enabling are refused with this text saying where to do it.
+   */
+  readonly managedElsewhere?: string;
+  list(): Promise<UserAccount[]>;
+  get(username: string): Promise<UserAccount | null>;
+  /** Creates the account and sends the invitation email; UserExists if the username is taken. */
+  create(user: NewUser): Promise<UserAccount>;
+  setEnabled(username: string, enabled: boolean): Promise<void>;
+  /** The unit users bound to one unit. */
+  ofUnit(unitId: string): Promise<UserAccount[]>;
+  /** China profile: records a person seen with a verified token (the mapping the API knows). */
+  observe?(p: { username: string; role: 'office' | 'unit'; unitId?: string }): Promise<void>;
+}
+
+export class UserExists extends Error {
+  constructor(username: string) {
+    super(`user ${username} exists`);
+    this.name = 'UserExists';
   }
 }

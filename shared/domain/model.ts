@@ -228,4 +228,7 @@ export type AuditEvent = {
   detail?: Record<string, unknown>;
 };
 
-export type Principal = { role: 'office'; sub: string } | { role: 'unit'; sub: string; unitId: string };
+/** `username`: the token's username claim when it has one (Cognito's `cognito:username`, OIDC's `preferred_username`). */
+export type Principal =
+  | { role: 'office'; sub: string; username?: string }
+  | { role: 'unit'; sub: string; unitId: string; username?: string };

@@ -7,6 +7,7 @@ import type * as z from 'zod';
 import { routeKey, routes, type Access } from '../../infra/routes';
 import { AppError, type ErrorCode, type ErrorDetail, TooManyRequests } from '../domain/errors';
 import type { Principal } from '../domain/model';
+import { type ClaimNames, claimNames, groupsOf, usernameOf } from './claims';
 import { logger } from './logger';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -75,23 +76,20 @@ export function zodDetails(err: z.ZodError, prefix: string): ErrorDetail[] {
   }));
 }
 
-/** JWT claims (as the API Gateway JWT authorizer passes them) → principal. */
-export function principalOf(claims: Record<string, unknown> | undefined): Principal | null {
+/** JWT claims (as the API Gateway JWT authorizer passes them) → principal; claim names from ./claims. */
+export function principalOf(
+  claims: Record<string, unknown> | undefined,
+  names: ClaimNames = claimNames(),
+): Principal | null {
   if (!claims) return null;
   const sub = typeof claims.sub === 'string' ? claims.sub : 'unknown';
-  const raw = claims['cognito:groups'];
+  const username = usernameOf(claims);
+  const who = { sub, ...(username ? { username } : {}) };
   // HTTP APIs flatten array claims into "[office unit]"; a verified local token keeps the array.
-  const groups = Array.isArray(raw)
-    ? raw.map(String)
-    : typeof raw === 'string'
-      ? raw
-          .replace(/^\[|\]$/g, '')
-          .split(/[\s,]+/)
-          .filter(Boolean)
-      : [];
-  if (groups.includes('office')) return { role: 'office', sub };
-  const unitId = claims['custom:unitId'];
-  if (groups.includes('unit') && typeof unitId === 'string' && unitId) return { role: 'unit', sub, unitId };
+  const groups = groupsOf(claims[names.role]);
+  if (groups.includes('office')) return { role: 'office', ...who };
+  const unitId = claims[names.unit];
+  if (groups.includes('unit') && typeof unitId === 'string' && unitId) return { role: 'unit', ...who, unitId };
   return null;
 }
 

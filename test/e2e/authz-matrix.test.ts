@@ -111,6 +111,15 @@ const rows: Row[] = [
   },
   { key: 'GET /v1/assessment', path: () => '/v1/assessment?year=2026', expect: office(200) },
   { key: 'GET /v1/audit', path: (u) => `/v1/audit?unitId=${unitOf(u)}&year=2026`, expect: office(200) },
+  { key: 'GET /v1/users', path: () => '/v1/users', expect: office(200) },
+  {
+    key: 'POST /v1/users',
+    path: () => '/v1/users',
+    body: { username: 'matrix-new', email: 'matrix-new@example.gov.cn', role: 'unit', unitId: A },
+    expect: office(201),
+  },
+  { key: 'POST /v1/users/{username}/disable', path: () => '/v1/users/matrix-user/disable', expect: office(200) },
+  { key: 'POST /v1/users/{username}/enable', path: () => '/v1/users/matrix-user/enable', expect: office(200) },
   // The body names the unit: its own is 201; naming unit B is 403 (a unit may omit it: its own slot).
   {
     key: 'POST /v1/uploads',
@@ -156,6 +165,7 @@ beforeAll(async () => {
   const real = await rt.tokens.issue({ role: 'office' });
   tokens.tampered = `${real.slice(0, -4)}${real.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
   tokens.expired = await rt.tokens.issue({ role: 'office', expiresIn: Math.floor(Date.now() / 1000) - 60 });
+  await rt.deps.users!.create({ username: 'matrix-user', email: 'matrix@example.gov.cn', role: 'unit', unitId: B });
   subs.A = await upload(tokens.own);
   subs.B = await upload(await rt.tokens.issue({ role: 'unit', unitId: B }));
 }, 120_000);

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs, type LambdaName } from '../../infra/functions';
 import { routeKey, routes } from '../../infra/routes';
 import type { BaosongStack } from '../../infra/stack';
+import { COGNITO_ACTIONS } from '../../shared/adapters/cognito-users';
 import { GSIS, TTL_ATTRIBUTE } from '../../shared/adapters/dynamo/table';
 import { actionsOf, logicalId, statementsOfRole, synthTemplate } from './build';
 
@@ -250,10 +251,11 @@ describe('daily sweep schedule', () => {
 });
 
 describe('Cognito', () => {
-  it('user pool: admin-created users, email sign-in, strong passwords, custom:unitId', () => {
+  it('user pool: admin-created users, username or email sign-in, strong passwords, custom:unitId', () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', {
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-      UsernameAttributes: ['email'],
+      AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+      AliasAttributes: ['email'],
+      UsernameAttributes: Match.absent(),
       MfaConfiguration: 'OPTIONAL',
       UserPoolTier: 'PLUS',
       Policies: {
@@ -269,6 +271,32 @@ describe('Cognito', () => {
         Match.objectLike({ Name: 'unitId', AttributeDataType: 'String', Mutable: true }),
       ]),
     });
+  });
+
+  it('the invitation AdminCreateUser sends is the Chinese one, with Cognito placeholders', () => {
+    const pool = Object.values(template.findResources('AWS::Cognito::UserPool'))[0];
+    const invite = pool?.Properties.AdminCreateUserConfig.InviteMessageTemplate;
+    expect(invite.EmailSubject).toBe('【报送系统】账号开通通知');
+    expect(invite.EmailMessage).toContain('用户名：{username}<br>临时密码：{####}');
+  });
+
+  it('the api function administers exactly this pool, with exactly the adapter’s calls', () => {
+    const st = statements('api').filter(
+      (x) =>
+        String(x.Action).includes('cognito-idp') ||
+        (Array.isArray(x.Action) && x.Action.some((a: string) => a.startsWith('cognito-idp:'))),
+    );
+    expect(st).toHaveLength(1);
+    expect([st[0]!.Action].flat().sort()).toEqual([...COGNITO_ACTIONS].sort());
+    expect(st[0]!.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack.userPool!), 'Arn'] });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ USER_POOL_ID: { Ref: logicalId(stack.userPool!) } }) },
+    });
+    for (const name of names.filter((n) => n !== 'api'))
+      expect(
+        actions(name).some((a) => a.startsWith('cognito-idp:')),
+        name,
+      ).toBe(false);
   });
 
   it('groups office and unit', () => {
@@ -425,9 +453,9 @@ describe('least privilege', () => {
   const s3 = (name: LambdaName) => actions(name).filter((a) => a.startsWith('s3:'));
   const has = (name: LambdaName, prefix: string) => actions(name).some((a) => a.startsWith(prefix));
 
-  it('api: the table and its own logs, nothing else', () => {
+  it('api: the table, its own logs and the user pool, nothing else', () => {
     const services = new Set(actions('api').map((a) => a.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'logs']);
+    expect([...services].sort()).toEqual(['cognito-idp', 'dynamodb', 'logs']);
   });
 
   it('every function reads and writes the table, none may Scan, delete items or read streams', () => {

@@ -17,6 +17,8 @@
 // | a named marker (year's slots opened)        | PK=MARKERS, SK=MARKER#<name>                               |
 // | a rate counter (a unit's upload forms in a  | PK=LIMIT#<name>, SK=LIMIT  (conditional ADD; TTL)          |
 // |   15-minute window)                         |                                                            |
+// | the people who sign in (local directory;    | PK=USERS, SK=USER#<username>          (Get · Query)        |
+// |   china profile: the mapping seen)          |                                                            |
 import type { IsoDate } from '../../domain/model';
 
 export const SHARDS = 10;
@@ -66,6 +68,8 @@ export const keys = {
   overduePK: (shard: number) => `OVERDUE#${shard}`,
   marker: (name: string) => ({ PK: 'MARKERS', SK: `MARKER#${name}` }),
   limit: (name: string) => ({ PK: `LIMIT#${name}`, SK: 'LIMIT' }),
+  user: (username: string) => ({ PK: 'USERS', SK: `USER#${username}` }),
+  usersPK: 'USERS',
   notification: (id: string) => ({ PK: `NOTIF#${id}`, SK: 'NOTIF' }),
   audit: (unitId: string, year: number, at: string, id: string) => ({
     PK: `AUDIT#${unitId}#${year}`,
