@@ -100,4 +100,6 @@ export const ENV = {
   oidcIssuer: 'OIDC_ISSUER',
   roleClaim: 'ROLE_CLAIM',
   unitClaim: 'UNIT_CLAIM',
+  smtpSecretArn: 'SMTP_SECRET_ARN',
+  smsSecretArn: 'SMS_SECRET_ARN',
 } as const;

@@ -63,6 +63,7 @@ import {
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { COGNITO_ACTIONS } from '../shared/adapters/cognito-users';
@@ -145,7 +146,51 @@ export type BaosongStackProps = StackProps & {
   smsOriginationIdentity?: string;
   /** An address subscribed to the alarm topic (context `alarmEmail`); confirm the email SNS sends. */
   alarmEmail?: string;
+  /** Where it is deployed (context `profile`, SPEC §7): `global` (default) or `china`. */
+  profile?: Profile;
+  /** China profile: the OpenID Connect issuer the JWT authorizer trusts (context `oidcIssuer`). */
+  oidcIssuer?: string;
+  /** China profile: the client id(s) its tokens are issued to (context `oidcAudience`). */
+  oidcAudience?: string[];
+  /** The claims that carry the role and the unit (contexts `roleClaim`, `unitClaim`). */
+  roleClaim?: string;
+  unitClaim?: string;
 };
+
+/**
+ * SPEC §7. `global`: Cognito, SES, End User Messaging SMS. `china` (regions cn-north-1 /
+ * cn-northwest-1, partition aws-cn), where those three are not offered: sign-in through the
+ * government's OpenID Connect issuer, email through SMTP and SMS through Alibaba Cloud SMS, their
+ * settings and credentials in Secrets Manager. Everything else is the same stack.
+ */
+export type Profile = 'global' | 'china';
+export const PROFILES: readonly Profile[] = ['global', 'china'];
+
+/** The issuer and audience an offline china synth (no account) uses; `.invalid` never resolves. */
+export const OIDC_PLACEHOLDER = {
+  issuer: 'https://idp.example.invalid/realms/baosong',
+  audience: ['baosong'],
+};
+
+/** The china profile's sign-in: required deploy parameters; an offline synth uses the placeholder. */
+export function oidcFor(stack: Stack, issuer: string | undefined, audience: string[] | undefined) {
+  if (!issuer || !audience?.length) {
+    if (Token.isUnresolved(stack.account)) {
+      Annotations.of(stack).addInfo(
+        `No oidcIssuer/oidcAudience given: using the placeholder ${OIDC_PLACEHOLDER.issuer} (offline synth only).`,
+      );
+      return OIDC_PLACEHOLDER;
+    }
+    throw new Error(
+      'Missing deploy parameters oidcIssuer / oidcAudience for -c profile=china: the OpenID Connect issuer ' +
+        'the government runs and the client id of baosong registered with it, e.g. ' +
+        '-c oidcIssuer=https://idp.example.gov.cn/realms/district -c oidcAudience=baosong-web',
+    );
+  }
+  if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(issuer))
+    throw new Error(`oidcIssuer "${issuer}" must be an https:// URL (the issuer's iss claim)`);
+  return { issuer, audience };
+}
 
 const listFromContext = (value: unknown): string[] | undefined => {
   if (value === undefined || value === null || value === '') return undefined;
@@ -191,12 +236,17 @@ export class BaosongStack extends Stack {
   readonly bucket: Bucket;
   readonly uploadsQueue: Queue;
   readonly notifyQueue: Queue;
-  readonly userPool: UserPool;
-  readonly userPoolClient: UserPoolClient;
+  readonly profile: Profile;
+  /** Global profile only. */
+  readonly userPool?: UserPool;
+  readonly userPoolClient?: UserPoolClient;
+  /** China profile only: SMTP and Alibaba Cloud SMS settings and credentials. */
+  readonly secrets?: { smtp: Secret; sms: Secret };
   readonly httpApi: HttpApi;
   readonly functions: Record<LambdaName, NodejsFunction>;
   readonly observability: Observability;
-  readonly configurationSet: ConfigurationSet;
+  /** Global profile only (SES). */
+  readonly configurationSet?: ConfigurationSet;
   readonly bounceQueue: Queue;
   readonly sweepFailures: Queue;
   readonly web: WebFrontend;
@@ -212,9 +262,27 @@ export class BaosongStack extends Stack {
     // /v1/ (same origin: the API needs no CORS). The uploads bucket's CORS allows that origin only;
     // `-c allowedOrigins=https://…` adds other origins (e.g. a custom domain) to both.
     const allowedOrigins = props.allowedOrigins ?? listFromContext(ctx('allowedOrigins')) ?? [];
-    const sesIdentities = sesIdentitiesFor(this, props.sesIdentities ?? listFromContext(ctx('sesIdentity')));
-    const smsOriginationIdentity =
-      props.smsOriginationIdentity ?? listFromContext(ctx('smsOriginationIdentity'))?.[0];
+    const profile = (props.profile ?? listFromContext(ctx('profile'))?.[0] ?? 'global') as Profile;
+    if (!PROFILES.includes(profile))
+      throw new Error(`profile "${profile}" is not one of ${PROFILES.join(', ')} (-c profile=china)`);
+    this.profile = profile;
+    const global = profile === 'global';
+    // SES and End User Messaging exist in the global profile only.
+    const sesIdentities = global
+      ? sesIdentitiesFor(this, props.sesIdentities ?? listFromContext(ctx('sesIdentity')))
+      : [];
+    const smsOriginationIdentity = global
+      ? (props.smsOriginationIdentity ?? listFromContext(ctx('smsOriginationIdentity'))?.[0])
+      : undefined;
+    const oidc = global
+      ? undefined
+      : oidcFor(
+          this,
+          props.oidcIssuer ?? listFromContext(ctx('oidcIssuer'))?.[0],
+          props.oidcAudience ?? listFromContext(ctx('oidcAudience')),
+        );
+    const roleClaim = props.roleClaim ?? listFromContext(ctx('roleClaim'))?.[0];
+    const unitClaim = props.unitClaim ?? listFromContext(ctx('unitClaim'))?.[0];
     const alarmEmail = props.alarmEmail ?? listFromContext(ctx('alarmEmail'))?.[0];
     const obs = new Observability(this, 'Observability', { alarmEmail });
     this.observability = obs;
@@ -309,23 +377,27 @@ export class BaosongStack extends Stack {
 
     // ── Lambda: one NodejsFunction per functionSpecs entry ────────────────────────────────────
     // ── SES: the configuration set every email goes out with; bounces and complaints → EventBridge
-    // (default bus) → a rule → the bounces queue → the bounces function.
-    this.configurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', {
-      reputationMetrics: true,
-    });
-    this.configurationSet.addEventDestination('BounceEvents', {
-      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
-    });
-    new Rule(this, 'BounceRule', {
-      description: 'SES bounces and complaints of the baosong configuration set → the bounces queue',
-      eventPattern: {
-        source: ['aws.ses'],
-        detailType: ['Email Bounced', 'Email Complaint Received'],
-        detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] } } },
-      },
-      targets: [new SqsQueue(this.bounceQueue)],
-    });
+    // (default bus) → a rule → the bounces queue → the bounces function. Global profile only (no SES
+    // in the China regions; there the bounces function simply receives nothing).
+    if (global) {
+      const configurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', {
+        reputationMetrics: true,
+      });
+      this.configurationSet = configurationSet;
+      configurationSet.addEventDestination('BounceEvents', {
+        destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+        events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+      });
+      new Rule(this, 'BounceRule', {
+        description: 'SES bounces and complaints of the baosong configuration set → the bounces queue',
+        eventPattern: {
+          source: ['aws.ses'],
+          detailType: ['Email Bounced', 'Email Complaint Received'],
+          detail: { mail: { tags: { 'ses:configuration-set': [configurationSet.configurationSetName] } } },
+        },
+        targets: [new SqsQueue(this.bounceQueue)],
+      });
+    }
 
     const environment: Record<string, string> = {
       // Every function gets the same configuration names (one zod schema parses them); what a
@@ -334,7 +406,12 @@ export class BaosongStack extends Stack {
       [ENV.bucket]: this.bucket.bucketName,
       [ENV.notifyQueueUrl]: this.notifyQueue.queueUrl,
       ...(smsOriginationIdentity ? { [ENV.smsOriginationIdentity]: smsOriginationIdentity } : {}),
-      [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
+      ...(this.configurationSet
+        ? { [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName }
+        : {}),
+      // The claims that carry the role and unit (the router's defaults are Cognito's).
+      ...(roleClaim ? { [ENV.roleClaim]: roleClaim } : {}),
+      ...(unitClaim ? { [ENV.unitClaim]: unitClaim } : {}),
       POWERTOOLS_SERVICE_NAME: 'baosong',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
@@ -443,93 +520,21 @@ export class BaosongStack extends Stack {
       );
     }
 
-    // ── Cognito: staff accounts, created by the office (no self sign-up) ──────────────────────
-    const invitation = invitationMessage({ username: '{username}', password: '{####}' });
-    this.userPool = new UserPool(this, 'UserPool', {
-      selfSignUpEnabled: false,
-      // A username (never an email address: usernames are in the audit trail) or the email alias.
-      signInAliases: { username: true, email: true },
-      // The invitation AdminCreateUser sends (POST /v1/users), in Chinese: the same text the
-      // local directory mails, with Cognito's placeholders. Cognito sends email bodies as HTML.
-      userInvitation: {
-        emailSubject: invitation.subject,
-        emailBody: invitation.text.replaceAll('\n', '<br>'),
-      },
-      signInCaseSensitive: false,
-      autoVerify: { email: true },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      mfa: Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
-      accountRecovery: AccountRecovery.EMAIL_ONLY,
-      featurePlan: FeaturePlan.PLUS,
-      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
-      customAttributes: {
-        // Which reporting unit a `unit` user belongs to; set by the office (admin API), never by the user.
-        unitId: new StringAttribute({ mutable: true, minLen: 1, maxLen: 64 }),
-      },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // MFA is optional, not required: unit liaisons are rotating clerks in ~hundreds of units who
-    // share no device fleet; TOTP is offered and enforced per user by the office, and the Plus tier's
-    // threat protection (adaptive authentication, compromised-credential checks) is on in full.
-    acknowledge(
-      this.userPool,
-      'COG2',
-      'MFA is optional (TOTP offered): unit liaisons rotate across ~hundreds of units; adaptive authentication and compromised-credential checks (Plus tier, full function) cover sign-in risk.',
-    );
-    this.userPool.addGroup('OfficeGroup', {
-      groupName: 'office',
-      description: 'The reporting office: administers units, obligations, reviews and chases',
-    });
-    this.userPool.addGroup('UnitGroup', {
-      groupName: 'unit',
-      description: 'A reporting unit liaison: uploads its own submissions (custom:unitId)',
-    });
-    // The pages' address, known once the distribution exists (it is built after the API below).
-    const webUrl = Lazy.string({ produce: () => this.web.url });
-    this.userPoolClient = this.userPool.addClient('WebClient', {
-      generateSecret: false, // a public client: the pages and the CLI cannot keep a secret
-      authFlows: { userSrp: true, userPassword: true },
-      // The pages sign in through Cognito's managed login: authorization code with PKCE (Cognito
-      // requires PKCE of a client without a secret), back to the pages' root. No implicit grant.
-      oAuth: {
-        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
-        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: [`${webUrl}/`],
-        logoutUrls: [`${webUrl}/`],
-      },
-      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
-      preventUserExistenceErrors: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(30),
-      readAttributes: new ClientAttributes()
-        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
-        .withCustomAttributes('unitId'),
-      // Users may not change their own email or unitId: those are authorization data.
-      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
-    });
-
-    // The users routes administer this pool: exactly the adapter's calls, on this pool only.
-    for (const [name, spec] of Object.entries(functionSpecs) as [LambdaName, FunctionSpec][]) {
-      if (!spec.administersUsers) continue;
-      fns[name].addEnvironment(ENV.userPoolId, this.userPool.userPoolId);
-      fns[name].addToRolePolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: [...COGNITO_ACTIONS],
-          resources: [this.userPool.userPoolArn],
-        }),
-      );
+    // ── Sign-in: Cognito (global), or the government's OpenID Connect issuer (china) ───────────
+    // The authorizer only verifies the token (issuer, signature, expiry, audience); role checks
+    // (office / unit / owner) are made by the handlers from the verified claims.
+    let jwtAuthorizer: HttpJwtAuthorizer;
+    if (global) {
+      const cognito = this.cognito(fns);
+      this.userPool = cognito.userPool;
+      this.userPoolClient = cognito.client;
+      jwtAuthorizer = cognito.authorizer;
+    } else {
+      jwtAuthorizer = this.oidcSignIn(fns, oidc!);
     }
+    // Email and SMS: SES and End User Messaging (global, in lambda()), or SMTP and Alibaba Cloud
+    // SMS with their settings in Secrets Manager (china).
+    if (!global) this.secrets = this.chinaSenders(fns);
 
     // ── API Gateway HTTP API ───────────────────────────────────────────────────────────────────
     this.httpApi = new HttpApi(this, 'HttpApi', {
@@ -582,13 +587,6 @@ export class BaosongStack extends Stack {
       },
     });
 
-    // The authorizer only verifies the token (issuer, signature, expiry, audience); role checks
-    // (office / unit / owner) are made by the handlers from the verified claims.
-    const jwtAuthorizer = new HttpJwtAuthorizer(
-      'CognitoJwt',
-      `https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.userPoolId}`,
-      { jwtAudience: [this.userPoolClient.userPoolClientId] },
-    );
     const integrations = Object.fromEntries(
       HTTP_FUNCTIONS.map((name) => [name, new HttpLambdaIntegration(`${name}Integration`, fns[name])]),
     ) as Record<FunctionName, HttpLambdaIntegration>;
@@ -615,8 +613,8 @@ export class BaosongStack extends Stack {
       distDir: join(projectRoot, listFromContext(ctx('webDist'))?.[0] ?? WEB_DIST),
       httpApi: this.httpApi,
       uploadsHost: `${uploadsBucketName}.s3.${this.region}.${this.urlSuffix}`,
-      userPool: this.userPool,
-      clientId: () => this.userPoolClient.userPoolClientId,
+      ...(this.userPool ? { userPool: this.userPool } : { oidcIssuer: oidc!.issuer }),
+      clientId: () => this.userPoolClient?.userPoolClientId ?? oidc!.audience[0]!,
       accessLogs,
       domainPrefix:
         listFromContext(ctx('cognitoDomainPrefix'))?.[0] ?? `${this.stackName.toLowerCase()}-${this.account}`,
@@ -635,10 +633,172 @@ export class BaosongStack extends Stack {
     // ── Outputs ───────────────────────────────────────────────────────────────────────────────
     new CfnOutput(this, 'WebUrl', { value: this.web.url, description: 'The web pages (units and office)' });
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    if (this.userPool && this.userPoolClient) {
+      new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    }
+    if (oidc) new CfnOutput(this, 'OidcIssuer', { value: oidc.issuer });
+    if (this.secrets) {
+      new CfnOutput(this, 'SmtpSecretArn', { value: this.secrets.smtp.secretArn });
+      new CfnOutput(this, 'SmsSecretArn', { value: this.secrets.sms.secretArn });
+    }
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  /** Global profile: the Cognito user pool, its groups and web client; the authorizer trusting it. */
+  private cognito(fns: Record<LambdaName, NodejsFunction>) {
+    // Staff accounts, created by the office (no self sign-up).
+    const invitation = invitationMessage({ username: '{username}', password: '{####}' });
+    const userPool = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      // A username (never an email address: usernames are in the audit trail) or the email alias.
+      signInAliases: { username: true, email: true },
+      // The invitation AdminCreateUser sends (POST /v1/users), in Chinese: the same text the
+      // local directory mails, with Cognito's placeholders. Cognito sends email bodies as HTML.
+      userInvitation: {
+        emailSubject: invitation.subject,
+        emailBody: invitation.text.replaceAll('\n', '<br>'),
+      },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      customAttributes: {
+        // Which reporting unit a `unit` user belongs to; set by the office (admin API), never by the user.
+        unitId: new StringAttribute({ mutable: true, minLen: 1, maxLen: 64 }),
+      },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // MFA is optional, not required: unit liaisons are rotating clerks in ~hundreds of units who
+    // share no device fleet; TOTP is offered and enforced per user by the office, and the Plus tier's
+    // threat protection (adaptive authentication, compromised-credential checks) is on in full.
+    acknowledge(
+      userPool,
+      'COG2',
+      'MFA is optional (TOTP offered): unit liaisons rotate across ~hundreds of units; adaptive authentication and compromised-credential checks (Plus tier, full function) cover sign-in risk.',
+    );
+    userPool.addGroup('OfficeGroup', {
+      groupName: 'office',
+      description: 'The reporting office: administers units, obligations, reviews and chases',
+    });
+    userPool.addGroup('UnitGroup', {
+      groupName: 'unit',
+      description: 'A reporting unit liaison: uploads its own submissions (custom:unitId)',
+    });
+    // The pages' address, known once the distribution exists (it is built after the API).
+    const webUrl = Lazy.string({ produce: () => this.web.url });
+    const client = userPool.addClient('WebClient', {
+      generateSecret: false, // a public client: the pages and the CLI cannot keep a secret
+      authFlows: { userSrp: true, userPassword: true },
+      // The pages sign in through Cognito's managed login: authorization code with PKCE (Cognito
+      // requires PKCE of a client without a secret), back to the pages' root. No implicit grant.
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${webUrl}/`],
+        logoutUrls: [`${webUrl}/`],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes('unitId'),
+      // Users may not change their own email or unitId: those are authorization data.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+
+    // The users routes administer this pool: exactly the adapter's calls, on this pool only.
+    for (const [name, spec] of Object.entries(functionSpecs) as [LambdaName, FunctionSpec][]) {
+      if (!spec.administersUsers) continue;
+      fns[name].addEnvironment(ENV.userPoolId, userPool.userPoolId);
+      fns[name].addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [...COGNITO_ACTIONS],
+          resources: [userPool.userPoolArn],
+        }),
+      );
+    }
+
+    const authorizer = new HttpJwtAuthorizer(
+      'CognitoJwt',
+      `https://cognito-idp.${this.region}.amazonaws.com/${userPool.userPoolId}`,
+      { jwtAudience: [client.userPoolClientId] },
+    );
+    return { userPool, client, authorizer };
+  }
+
+  /** China profile: the authorizer trusts the government's issuer; the api names it (users routes). */
+  private oidcSignIn(
+    fns: Record<LambdaName, NodejsFunction>,
+    oidc: { issuer: string; audience: string[] },
+  ): HttpJwtAuthorizer {
+    for (const [name, spec] of Object.entries(functionSpecs) as [LambdaName, FunctionSpec][])
+      if (spec.administersUsers) fns[name].addEnvironment(ENV.oidcIssuer, oidc.issuer);
+    return new HttpJwtAuthorizer('OidcJwt', oidc.issuer, { jwtAudience: oidc.audience });
+  }
+
+  /**
+   * China profile: the sender's SMTP server and Alibaba Cloud SMS account, as JSON secrets the
+   * operator fills in after the first deploy (README). Only the sender may read them, and only these two.
+   */
+  private chinaSenders(fns: Record<LambdaName, NodejsFunction>) {
+    const smtp = new Secret(this, 'SmtpSecret', {
+      description: 'baosong SMTP: {"host","port","secure","requireTLS","user","pass","from"?}',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({
+          host: 'smtp.example.gov.cn',
+          port: 465,
+          secure: true,
+          requireTLS: true,
+          user: 'baosong@example.gov.cn',
+        }),
+        generateStringKey: 'pass',
+      },
+    });
+    const sms = new Secret(this, 'SmsSecret', {
+      description:
+        'baosong Alibaba Cloud SMS: {"accessKeyId","accessKeySecret","signName","templates":{kind:code}}',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({
+          accessKeyId: 'REPLACE_ME',
+          signName: '区法制办',
+          templates: {},
+        }),
+        generateStringKey: 'accessKeySecret',
+      },
+    });
+    for (const secret of [smtp, sms]) {
+      acknowledge(
+        secret,
+        'SMG4',
+        'The SMTP password and the Alibaba Cloud AccessKey are issued by those services, not by AWS; they are rotated there and updated here (README), so a Secrets Manager rotation Lambda has nothing to rotate.',
+      );
+    }
+    for (const [name, spec] of Object.entries(functionSpecs) as [LambdaName, FunctionSpec][]) {
+      if (!spec.sendsEmailAndSms) continue;
+      smtp.grantRead(fns[name]);
+      sms.grantRead(fns[name]);
+      fns[name].addEnvironment(ENV.smtpSecretArn, smtp.secretArn);
+      fns[name].addEnvironment(ENV.smsSecretArn, sms.secretArn);
+    }
+    return { smtp, sms };
   }
 
   private lambda(
@@ -726,7 +886,7 @@ export class BaosongStack extends Stack {
       );
     }
 
-    if (spec.sendsEmailAndSms) {
+    if (spec.sendsEmailAndSms && this.profile === 'global') {
       role.addToPolicy(
         new PolicyStatement({
           effect: Effect.ALLOW,
@@ -739,7 +899,7 @@ export class BaosongStack extends Stack {
             this.formatArn({
               service: 'ses',
               resource: 'configuration-set',
-              resourceName: this.configurationSet.configurationSetName,
+              resourceName: this.configurationSet!.configurationSetName,
             }),
           ],
         }),

@@ -55,7 +55,10 @@ export type WebProps = {
   httpApi: HttpApi;
   /** The uploads bucket's host name (`<name>.s3.<region>.<suffix>`), as the presigned forms use it. */
   uploadsHost: string;
-  userPool: UserPool;
+  /** Global profile: the Cognito pool (its managed login); absent in the china profile. */
+  userPool?: UserPool;
+  /** China profile: the government's OpenID Connect issuer the pages sign in through. */
+  oidcIssuer?: string;
   /** The app client id the pages sign in with (read lazily: the client refers to this construct). */
   clientId: () => string;
   /** Server access logs of the pages bucket go here. */
@@ -67,7 +70,8 @@ export type WebProps = {
 export class WebFrontend extends Construct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
-  readonly domain: UserPoolDomain;
+  /** Global profile only. */
+  readonly domain?: UserPoolDomain;
   /** `https://<distribution domain>` — no trailing slash. */
   readonly url: string;
   readonly contentSecurityPolicy: string;
@@ -89,9 +93,17 @@ export class WebFrontend extends Construct {
     });
 
     // Cognito's managed login (hosted UI): the pages redirect there (authorization code + PKCE).
-    this.domain = props.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+    // China profile: no Cognito; the pages' OIDC client talks to the government's issuer.
+    this.domain = props.userPool?.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: props.domainPrefix },
+    });
     const cognitoHost = `${props.domainPrefix}.auth.${stack.region}.amazoncognito.com`;
-    const issuer = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${props.userPool.userPoolId}`;
+    const issuer = props.userPool
+      ? `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${props.userPool.userPoolId}`
+      : (props.oidcIssuer ?? '');
+    const signInHosts = props.userPool
+      ? `https://cognito-idp.${stack.region}.${stack.urlSuffix} https://${cognitoHost}`
+      : new URL(issuer).origin;
 
     // Only this origin, the uploads bucket (presigned form POST, downloads) and Cognito (the OIDC
     // discovery document, keys and token endpoint) may be reached from the pages.
@@ -101,7 +113,7 @@ export class WebFrontend extends Construct {
       "style-src 'self'",
       "img-src 'self' data:",
       "font-src 'self'",
-      `connect-src 'self' https://${props.uploadsHost} https://cognito-idp.${stack.region}.${stack.urlSuffix} https://${cognitoHost}`,
+      `connect-src 'self' https://${props.uploadsHost} ${signInHosts}`,
       "form-action 'self'",
       "base-uri 'none'",
       "object-src 'none'",
@@ -196,7 +208,11 @@ export class WebFrontend extends Construct {
         authority: issuer,
         clientId: props.clientId(),
         scope: 'openid email profile',
-        signOutUrl: `https://${cognitoHost}/logout?client_id=${props.clientId()}&logout_uri=${this.url}/`,
+        ...(props.userPool
+          ? {
+              signOutUrl: `https://${cognitoHost}/logout?client_id=${props.clientId()}&logout_uri=${this.url}/`,
+            }
+          : {}),
       },
     };
     new BucketDeployment(this, 'Deploy', {

@@ -185,7 +185,7 @@ describe('alarms', () => {
 });
 
 describe('SES configuration set: bounces and complaints', () => {
-  const setName = () => ({ Ref: logicalId(stack.configurationSet) });
+  const setName = () => ({ Ref: logicalId(stack.configurationSet!) });
 
   it('publishes bounce and complaint events to the default event bus', () => {
     template.resourceCountIs('AWS::SES::ConfigurationSet', 1);

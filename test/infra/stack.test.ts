@@ -337,11 +337,11 @@ describe('HTTP API', () => {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: logicalId(stack.userPoolClient) }],
+        Audience: [{ Ref: logicalId(stack.userPoolClient!) }],
         Issuer: {
           'Fn::Join': [
             '',
-            ['https://cognito-idp.ap-southeast-1.amazonaws.com/', { Ref: logicalId(stack.userPool) }],
+            ['https://cognito-idp.ap-southeast-1.amazonaws.com/', { Ref: logicalId(stack.userPool!) }],
           ],
         },
       },

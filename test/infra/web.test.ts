@@ -156,8 +156,8 @@ describe('the pages and /config.json', () => {
     expect(props.DistributionPaths).toEqual(['/*']);
     expect(props.SourceObjectKeys).toHaveLength(2);
     const markers = JSON.stringify(props.SourceMarkers);
-    expect(markers).toContain(logicalId(stack.userPoolClient));
-    expect(markers).toContain(logicalId(stack.userPool));
+    expect(markers).toContain(logicalId(stack.userPoolClient!));
+    expect(markers).toContain(logicalId(stack.userPool!));
   });
 
   it('config.json has the shape the pages read; without a build the placeholder page goes out', () => {
@@ -202,7 +202,7 @@ describe('the pages and /config.json', () => {
 describe('Cognito managed login', () => {
   it('has a Cognito domain on the user pool', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
-      UserPoolId: { Ref: logicalId(stack.userPool) },
+      UserPoolId: { Ref: logicalId(stack.userPool!) },
       Domain: Match.anyValue(),
     });
   });

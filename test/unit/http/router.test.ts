@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../shared/domain/errors';
 import { redact } from '../../../shared/http/logger';
+import { claimNames, DEFAULT_CLAIMS } from '../../../shared/http/claims';
 import { def, type HttpEvent, httpRouter, principalOf } from '../../../shared/http/router';
 import { toCsv } from '../../../shared/http/csv';
 
@@ -69,6 +70,22 @@ describe('roles from claims', () => {
     expect(principalOf({ sub: 'u', 'cognito:groups': ['unit'] })).toBeNull();
     expect(principalOf({ sub: 'u' })).toBeNull();
     expect(principalOf(undefined)).toBeNull();
+  });
+  it('reads the claims ROLE_CLAIM / UNIT_CLAIM name (an OIDC issuer’s), Keycloak group paths included', () => {
+    const names = claimNames({ ROLE_CLAIM: 'groups', UNIT_CLAIM: 'unit_id' });
+    const kc = { sub: 'k1', preferred_username: 'zhang.san', groups: ['/unit'], unit_id: 'town-b' };
+    expect(principalOf(kc, names)).toEqual({
+      role: 'unit',
+      sub: 'k1',
+      username: 'zhang.san',
+      unitId: 'town-b',
+    });
+    expect(principalOf({ sub: 'k2', groups: '[office]' }, names)).toEqual({ role: 'office', sub: 'k2' });
+    // With the other names configured, Cognito's claims no longer count, and vice versa.
+    expect(principalOf(unitA, names)).toBeNull();
+    expect(principalOf(kc)).toBeNull();
+    expect(claimNames({})).toEqual(DEFAULT_CLAIMS);
+    expect(() => claimNames({ ROLE_CLAIM: 'bad claim!' })).toThrow(/ROLE_CLAIM/);
   });
 });
 
