@@ -15,6 +15,9 @@ const envSchema = z.object({
   USER_POOL_ID: z.string().min(1).optional(),
   /** China profile: the OpenID Connect issuer where users are managed (named in the users routes' answers). */
   OIDC_ISSUER: z.string().url().optional(),
+  /** China profile: the secrets with the SMTP and the Alibaba Cloud SMS settings (the sender's only). */
+  SMTP_SECRET_ARN: z.string().min(1).optional(),
+  SMS_SECRET_ARN: z.string().min(1).optional(),
   /** Local runtime only: endpoints of the stand-ins. */
   AWS_ENDPOINT_URL_DYNAMODB: z.string().url().optional(),
   AWS_ENDPOINT_URL_S3: z.string().url().optional(),
