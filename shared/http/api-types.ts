@@ -10,6 +10,7 @@ import type {
   waiverBodySchema,
 } from '../../functions/api/office-routes';
 import type { apiRoutes } from '../../functions/api/routes';
+import type { userRoutes } from '../../functions/api/user-routes';
 import type { chaseBodySchema, chaseRoutes } from '../../functions/chase/routes';
 import type { uploadRoutes } from '../../functions/uploads/routes';
 import type { reviewSchema } from '../app/review';
@@ -22,12 +23,17 @@ import type {
   settingsSchema,
   unitBodySchema,
 } from '../domain/model';
+import type { newUserSchema } from '../domain/users';
 import type { HttpResponse } from './router';
 
 export type { SlotState, SubmissionState } from '../domain/model';
 export type { ErrorCode, ErrorDetail } from '../domain/errors';
 
-type Routes = typeof apiRoutes & typeof officeRoutes & typeof uploadRoutes & typeof chaseRoutes;
+type Routes = typeof apiRoutes &
+  typeof officeRoutes &
+  typeof userRoutes &
+  typeof uploadRoutes &
+  typeof chaseRoutes;
 /** `'GET /v1/status'`, `'PUT /v1/units/{unitId}/contacts'`, … */
 export type RouteKey = keyof Routes;
 /** The JSON body a route answers with on success (CSV and redirects aside). */
@@ -54,6 +60,7 @@ export type ExtensionBody = z.input<typeof extensionBodySchema>;
 export type WaiverBody = z.input<typeof waiverBodySchema>;
 export type ChaseBody = z.input<typeof chaseBodySchema>;
 export type StatusQuery = z.input<typeof statusQuerySchema>;
+export type NewUserBody = z.input<typeof newUserSchema>;
 
 /** Each route's request body, by route key. */
 export type ApiBodies = {
@@ -67,10 +74,13 @@ export type ApiBodies = {
   'POST /v1/slots/{obligationId}/{period}/{unitId}/extension': ExtensionBody;
   'POST /v1/slots/{obligationId}/{period}/{unitId}/waiver': WaiverBody;
   'POST /v1/chase': ChaseBody;
+  'POST /v1/users': NewUserBody;
 };
 
 // ---- responses (what the page reads) -----------------------------------------------------------
 export type Me = ApiResponse<'GET /v1/me'>;
+export type UserList = ApiResponse<'GET /v1/users'>;
+export type UserAccount = UserList['items'][number];
 export type UnitList = ApiResponse<'GET /v1/units'>;
 export type Unit = ApiResponse<'GET /v1/units/{unitId}'>;
 export type SlotList = ApiResponse<'GET /v1/units/{unitId}/slots'>;

@@ -43,6 +43,10 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /v1/submissions/{submissionId}': 'getSubmission',
   'POST /v1/submissions/{submissionId}/review': 'reviewSubmission',
   'POST /v1/chase': 'chase',
+  'GET /v1/users': 'listUsers',
+  'POST /v1/users': 'createUser',
+  'POST /v1/users/{username}/disable': 'disableUser',
+  'POST /v1/users/{username}/enable': 'enableUser',
 };
 
 const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
