@@ -523,7 +523,7 @@ beforeAll(async () => {
     buckets: { [BUCKET]: arn(stack.bucket) },
     queues: { [queueUrl]: arn(stack.notifyQueue) },
     configurationSets: {
-      [CONFIG_SET]: resolve(stack.resolve(stack.configurationSet.configurationSetName), REGION),
+      [CONFIG_SET]: resolve(stack.resolve(stack.configurationSet!.configurationSetName), REGION),
     },
     sesArnPrefix: `arn:aws:ses:${REGION}:<AWS::AccountId>`,
     smsArnPrefix: `arn:aws:sms-voice:${REGION}:<AWS::AccountId>`,
