@@ -20,43 +20,47 @@ afterAll(() => {
 });
 
 describe('Lambda bundles', () => {
-  it.each(selected)('%s bundles to one ESM file under 1.5 MB', (name) => {
-    const outdir = mkdtempSync(join(tmpdir(), 'baosong-bundle-'));
-    outdirs.push(outdir);
-    const app = new App({ outdir });
-    const stack = new Stack(app, 'Bundle');
-    new NodejsFunction(stack, 'Fn', {
-      entry: join(projectRoot, functionSpecs[name].entry),
-      handler: 'handler',
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
-      bundling: lambdaBundling,
-    });
-    app.synth();
+  it.each(selected)(
+    '%s bundles to one ESM file under 1.5 MB',
+    (name) => {
+      const outdir = mkdtempSync(join(tmpdir(), 'baosong-bundle-'));
+      outdirs.push(outdir);
+      const app = new App({ outdir });
+      const stack = new Stack(app, 'Bundle');
+      new NodejsFunction(stack, 'Fn', {
+        entry: join(projectRoot, functionSpecs[name].entry),
+        handler: 'handler',
+        projectRoot,
+        depsLockFilePath: join(projectRoot, 'package-lock.json'),
+        runtime: Runtime.NODEJS_24_X,
+        architecture: Architecture.ARM_64,
+        bundling: lambdaBundling,
+      });
+      app.synth();
 
-    const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
-    expect(assets).toHaveLength(1);
-    const dir = join(outdir, assets[0] as string);
-    expect(readdirSync(dir).sort()).toEqual(['index.mjs']); // no source map
-    const file = join(dir, 'index.mjs');
-    const size = statSync(file).size;
-    console.log(`bundle ${name}: ${(size / 1024).toFixed(1)} KB`);
-    expect(size).toBeLessThan(MAX_BYTES);
+      const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
+      expect(assets).toHaveLength(1);
+      const dir = join(outdir, assets[0] as string);
+      expect(readdirSync(dir).sort()).toEqual(['index.mjs']); // no source map
+      const file = join(dir, 'index.mjs');
+      const size = statSync(file).size;
+      console.log(`bundle ${name}: ${(size / 1024).toFixed(1)} KB`);
+      expect(size).toBeLessThan(MAX_BYTES);
 
-    const code = readFileSync(file, 'utf8');
-    // ESM: the banner's import, an export of `handler`, and no CommonJS exports object.
-    expect(
-      code.startsWith('import{createRequire}from"node:module"') ||
-        code.startsWith('import { createRequire }'),
-    ).toBe(true);
-    expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{\s*handler\b/);
-    expect(code).not.toMatch(/\bmodule\.exports\s*=/);
-    expect(code).not.toMatch(/sourceMappingURL/);
-    // The SDK's credential chain is replaced by infra/lambda/credentials.ts (SSO/INI/STS left out).
-    expect(code).not.toContain('AWS_WEB_IDENTITY_TOKEN_FILE');
-    expect(code).not.toContain('sso_region');
-    expect(code).toContain('AWS credentials are not in the environment');
-  }, 180_000); // esbuild on a shared, loaded machine can take over a minute
+      const code = readFileSync(file, 'utf8');
+      // ESM: the banner's import, an export of `handler`, and no CommonJS exports object.
+      expect(
+        code.startsWith('import{createRequire}from"node:module"') ||
+          code.startsWith('import { createRequire }'),
+      ).toBe(true);
+      expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{\s*handler\b/);
+      expect(code).not.toMatch(/\bmodule\.exports\s*=/);
+      expect(code).not.toMatch(/sourceMappingURL/);
+      // The SDK's credential chain is replaced by infra/lambda/credentials.ts (SSO/INI/STS left out).
+      expect(code).not.toContain('AWS_WEB_IDENTITY_TOKEN_FILE');
+      expect(code).not.toContain('sso_region');
+      expect(code).toContain('AWS credentials are not in the environment');
+    },
+    180_000,
+  ); // esbuild on a shared, loaded machine can take over a minute
 });

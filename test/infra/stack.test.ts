@@ -316,7 +316,10 @@ describe('Cognito', () => {
     expect(client?.Properties.ReadAttributes).toContain('custom:unitId');
     // the pages: authorization code only (PKCE), back to the CloudFront address; no implicit grant
     const webRoot = {
-      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.web.distribution), 'DomainName'] }, '/']],
+      'Fn::Join': [
+        '',
+        ['https://', { 'Fn::GetAtt': [logicalId(stack.web.distribution), 'DomainName'] }, '/'],
+      ],
     };
     expect(client?.Properties).toMatchObject({
       AllowedOAuthFlows: ['code'],
@@ -394,7 +397,14 @@ describe('HTTP API', () => {
   it('outputs WebUrl, ApiUrl, UserPoolId, UserPoolClientId, BucketName, TableName', () => {
     const outputs = Object.keys(template.findOutputs('*'));
     expect(outputs).toEqual(
-      expect.arrayContaining(['WebUrl', 'ApiUrl', 'UserPoolId', 'UserPoolClientId', 'BucketName', 'TableName']),
+      expect.arrayContaining([
+        'WebUrl',
+        'ApiUrl',
+        'UserPoolId',
+        'UserPoolClientId',
+        'BucketName',
+        'TableName',
+      ]),
     );
   });
 });

@@ -59,6 +59,7 @@ export type Names = {
   buckets: Record<string, string>; // local bucket name → `<UploadsId.Arn>`
   queues: Record<string, string>; // local queue URL → `<NotifyQueueId.Arn>`
   configurationSets: Record<string, string>; // local SES configuration set name → the stack's name
+  userPools: Record<string, string>; // local user pool id → `<UserPoolId.Arn>`
   /** `arn:aws:ses:<region>:<AWS::AccountId>` */
   sesArnPrefix: string;
   /** `arn:aws:sms-voice:<region>:<AWS::AccountId>` */
@@ -199,6 +200,18 @@ export function requiredPermissions(call: Call, names: Names): Need[] {
         );
       return needs;
     }
+
+    // ── Cognito user pools: each admin call is its own action, on the pool ──
+    case 'AdminCreateUser':
+    case 'AdminAddUserToGroup':
+    case 'AdminDeleteUser':
+    case 'AdminDisableUser':
+    case 'AdminEnableUser':
+    case 'AdminGetUser':
+    case 'AdminListGroupsForUser':
+    case 'AdminUserGlobalSignOut':
+    case 'ListUsersInGroup':
+      return [need(`cognito-idp:${call.command}`, lookup(names.userPools, i.UserPoolId, 'user pool'))];
 
     // ── End User Messaging SMS ──
     case 'SendTextMessage': {
