@@ -33,6 +33,7 @@ import {
   type Synthesized,
   synthWithBundles,
 } from './support/lambda-bundles';
+import { startCognitoStandIn } from '../support/cognito-standin';
 import { type SqsServer, startSqsServer } from './support/sqs-server';
 
 const endpoints = inject('endpoints');
@@ -63,6 +64,8 @@ const sample = <T = Record<string, unknown>>(name: string): T =>
 
 let syn: Synthesized;
 let sqs: SqsServer;
+let cognito: Awaited<ReturnType<typeof startCognitoStandIn>>;
+const POOL_ID = 'ap-southeast-1_pathPool';
 let notifyQueueUrl: string;
 const fns = {} as Record<LambdaName, DeployedFunction>;
 const outputs: string[] = [];
@@ -80,6 +83,7 @@ async function run(name: LambdaName, event: unknown): Promise<Invocation> {
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     AWS_ENDPOINT_URL_SES: endpoints.ses,
     AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: endpoints.sms,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
   });
   outputs.push(r.output);
   return r;
@@ -101,6 +105,7 @@ beforeAll(async () => {
   // The deploy parameters a real deploy passes (README "Deploying to AWS").
   syn = synthWithBundles({ sesIdentity: 'example.invalid', smsOriginationIdentity: SMS_ARN });
   sqs = await startSqsServer();
+  cognito = await startCognitoStandIn();
   notifyQueueUrl = sqs.queueUrl(`notify-${tag}`);
   const { stack } = syn;
   // The stand-in for every resource the functions' environments refer to.
@@ -108,7 +113,8 @@ beforeAll(async () => {
     [logicalId(stack.table)]: TABLE,
     [logicalId(stack.bucket)]: BUCKET,
     [logicalId(stack.notifyQueue)]: notifyQueueUrl,
-    [logicalId(stack.configurationSet)]: CONFIG_SET,
+    [logicalId(stack.configurationSet!)]: CONFIG_SET,
+    [logicalId(stack.userPool!)]: POOL_ID,
     [`${logicalId(stack.web.distribution)}.DomainName`]: WEB_DOMAIN,
     'AWS::Region': REGION,
     'AWS::AccountId': '111122223333',
@@ -153,6 +159,7 @@ beforeAll(async () => {
 afterAll(async () => {
   syn?.close();
   await sqs?.close();
+  await cognito?.close();
 });
 
 describe('each function, bundled as the stack deploys it, in a fresh process with its environment', () => {
@@ -188,6 +195,18 @@ describe('each function, bundled as the stack deploys it, in a fresh process wit
     expect(res.statusCode, res.body).toBe(201);
     expect(await store.getUnit(B)).toMatchObject({ unitId: B, name: '南湖镇', tags: ['law-enforcement'] });
     expect(await store.getSlot('monthly-publicity', MONTH, B)).toMatchObject({ state: 'open' });
+  });
+
+  it('api (POST /v1/users): the account is created in the pool, in its group, bound to its unit', async () => {
+    const res = http(await run('api', sample('http-post-user.json')));
+    expect(res.statusCode, res.body).toBe(201);
+    const user = cognito.users.get('nanhu-liaison');
+    expect([...(user?.groups ?? [])]).toEqual(['unit']);
+    expect(user?.Attributes).toContainEqual({ Name: 'custom:unitId', Value: 'nanhu-town' });
+    expect(cognito.calls.find((c) => c.op === 'AdminCreateUser')?.input).toMatchObject({
+      UserPoolId: POOL_ID,
+      DesiredDeliveryMediums: ['EMAIL'],
+    });
   });
 
   let submissionId = '';
@@ -288,9 +307,10 @@ describe('each function, bundled as the stack deploys it, in a fresh process wit
   });
 
   it('no function logged a contact address, phone number or name', () => {
-    expect(outputs.length).toBe(7);
+    expect(outputs.length).toBe(8); // every invocation above
     const all = outputs.join('\n');
-    for (const secret of [emailOf(A), emailOf(B), PHONE_A, PHONE_B, ...CONTACT_NAMES])
+    const invited = 'liaison@nanhu.example.gov.cn'; // the new account's address (events/http-post-user.json)
+    for (const secret of [emailOf(A), emailOf(B), PHONE_A, PHONE_B, invited, ...CONTACT_NAMES])
       expect(all).not.toContain(secret);
   });
 });
