@@ -137,6 +137,29 @@ const sizing = (name: LambdaName) => {
   return { timeout: Duration.seconds(10), memorySize: 512 };
 };
 
+/** Log retention by default: the PRC Cybersecurity Law (Art. 21) asks network logs be kept ≥ 6 months. */
+export const DEFAULT_LOG_RETENTION_DAYS = 180;
+const RETENTION_CHOICES = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
+
+/**
+ * How long the functions' and the API's log groups keep logs (`-c logRetentionDays=365`): one of
+ * CloudWatch Logs' retention values, at least 180 days (a shorter value is refused, not trimmed).
+ */
+export function logRetentionFor(given: unknown): RetentionDays {
+  if (given === undefined || given === null || given === '')
+    return DEFAULT_LOG_RETENTION_DAYS as RetentionDays;
+  const days = Number(given);
+  if (!RETENTION_CHOICES.includes(days))
+    throw new Error(
+      `logRetentionDays "${String(given)}" is not a CloudWatch Logs retention: one of ${RETENTION_CHOICES.filter((d) => d >= DEFAULT_LOG_RETENTION_DAYS).join(', ')}`,
+    );
+  if (days < DEFAULT_LOG_RETENTION_DAYS)
+    throw new Error(
+      `logRetentionDays ${days} is below ${DEFAULT_LOG_RETENTION_DAYS}: network logs are kept at least six months (PRC Cybersecurity Law, Art. 21)`,
+    );
+  return days as RetentionDays;
+}
+
 export type BaosongStackProps = StackProps & {
   /** Browser origins allowed by the API's and the bucket's CORS (context `allowedOrigins`). */
   allowedOrigins?: string[];
@@ -146,6 +169,8 @@ export type BaosongStackProps = StackProps & {
   smsOriginationIdentity?: string;
   /** An address subscribed to the alarm topic (context `alarmEmail`); confirm the email SNS sends. */
   alarmEmail?: string;
+  /** Days the log groups keep logs (context `logRetentionDays`; default 180, at least 180). */
+  logRetentionDays?: number;
   /** Where it is deployed (context `profile`, SPEC §7): `global` (default) or `china`. */
   profile?: Profile;
   /** China profile: the OpenID Connect issuer the JWT authorizer trusts (context `oidcIssuer`). */
@@ -250,6 +275,8 @@ export class BaosongStack extends Stack {
   readonly bounceQueue: Queue;
   readonly sweepFailures: Queue;
   readonly web: WebFrontend;
+  /** How long every log group of the stack keeps logs. */
+  readonly logRetention: RetentionDays;
 
   constructor(scope: Construct, id: string, props: BaosongStackProps = {}) {
     super(scope, id, props);
@@ -284,6 +311,7 @@ export class BaosongStack extends Stack {
     const roleClaim = props.roleClaim ?? listFromContext(ctx('roleClaim'))?.[0];
     const unitClaim = props.unitClaim ?? listFromContext(ctx('unitClaim'))?.[0];
     const alarmEmail = props.alarmEmail ?? listFromContext(ctx('alarmEmail'))?.[0];
+    this.logRetention = logRetentionFor(props.logRetentionDays ?? ctx('logRetentionDays'));
     const obs = new Observability(this, 'Observability', { alarmEmail });
     this.observability = obs;
 
@@ -559,8 +587,9 @@ export class BaosongStack extends Stack {
         : {}),
     });
     const apiAccessLogs = new LogGroup(this, 'ApiAccessLogs', {
-      retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+      retention: this.logRetention,
+      // Kept when the stack is deleted: deleting it must not cut the retention short.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     const stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
@@ -702,7 +731,9 @@ export class BaosongStack extends Stack {
     const webUrl = Lazy.string({ produce: () => this.web.url });
     const client = userPool.addClient('WebClient', {
       generateSecret: false, // a public client: the pages and the CLI cannot keep a secret
-      authFlows: { userSrp: true, userPassword: true },
+      // No USER_PASSWORD_AUTH (the password never travels to Cognito in plain): the pages sign in with
+      // the authorization-code flow; SRP stays for SDK clients; refresh tokens are always allowed.
+      authFlows: { userSrp: true },
       // The pages sign in through Cognito's managed login: authorization code with PKCE (Cognito
       // requires PKCE of a client without a secret), back to the pages' root. No implicit grant.
       oAuth: {
@@ -808,8 +839,9 @@ export class BaosongStack extends Stack {
     opts: { sesIdentities: string[]; smsOriginationIdentity: string | undefined },
   ) {
     const logGroup = new LogGroup(this, `${name}Logs`, {
-      retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+      retention: this.logRetention,
+      // Kept when the stack is deleted: deleting it must not cut the retention short.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     // An explicit role per function instead of AWSLambdaBasicExecutionRole (logs:* on *):
     // it may write to its own log group and do exactly what functionSpecs lists, nothing else.

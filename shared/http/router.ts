@@ -36,7 +36,8 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown> = {
 /** Declares a route with inferred types (its answer's type too, for shared/http/api-types.ts). */
 export const def = <P = unknown, Q = unknown, B = unknown, R = unknown>(
   d: RouteDef<P, Q, B> & { run(req: Request<P, Q, B>): Promise<R> },
-) => d as RouteDef<unknown, unknown, unknown> & RouteDef<P, Q, B> & { run(req: Request<P, Q, B>): Promise<R> };
+) =>
+  d as RouteDef<unknown, unknown, unknown> & RouteDef<P, Q, B> & { run(req: Request<P, Q, B>): Promise<R> };
 
 /** A raw response (CSV, custom headers); anything else a handler returns is sent as JSON. */
 export class HttpResponse {
@@ -134,7 +135,18 @@ function readBody(event: HttpEvent): unknown {
 
 const accessByKey = new Map(routes.map((r) => [routeKey(r), r.access]));
 
+/**
+ * Every API response is `Cache-Control: no-store`, whatever its route or status: most carry contact
+ * details or other units' data (units, unit, settings, boards, audit, submissions), and one rule
+ * for all leaves no route to forget. Nothing the API answers is worth caching.
+ */
+export const NO_STORE = { 'cache-control': 'no-store' } as const;
+
 export function httpRouter(defs: Record<string, RouteDef<unknown, unknown, unknown>>) {
+  const routed = async (event: HttpEvent): Promise<HttpResult> => {
+    const out = await base(event);
+    return { ...out, headers: { ...out.headers, ...NO_STORE } };
+  };
   const base = async (event: HttpEvent): Promise<HttpResult> => {
     const started = Date.now();
     let status = 500;
@@ -165,7 +177,10 @@ export function httpRouter(defs: Record<string, RouteDef<unknown, unknown, unkno
         code = err.code;
         const out = json(status, errorBody(err.code, err.message, err.details));
         if (err instanceof TooManyRequests)
-          out.headers = { ...out.headers, 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterSeconds))) };
+          out.headers = {
+            ...out.headers,
+            'retry-after': String(Math.max(1, Math.ceil(err.retryAfterSeconds))),
+          };
         return out;
       }
       status = 500;
@@ -179,5 +194,5 @@ export function httpRouter(defs: Record<string, RouteDef<unknown, unknown, unkno
       logger.info('request', { route: event.routeKey, status, code, ms: Date.now() - started });
     }
   };
-  return middy(base);
+  return middy(routed);
 }

@@ -3,7 +3,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { BaosongStack, SES_PLACEHOLDER_IDENTITY } from '../../infra/stack';
+import { BaosongStack, DEFAULT_LOG_RETENTION_DAYS, SES_PLACEHOLDER_IDENTITY } from '../../infra/stack';
 import { logicalId, REGION, statementsOfRole } from './build';
 
 // No cdk-nag here (test/infra/nag.test.ts covers it): a plain synth is several times faster.
@@ -44,5 +44,28 @@ describe('sesIdentity (-c sesIdentity=…)', { timeout: 180_000 }, () => {
   it('offline (no account) the placeholder example.invalid is used, which SES can never verify', () => {
     expect(SES_PLACEHOLDER_IDENTITY).toBe('example.invalid');
     expect(sesResources({})).toContain(`:identity/${SES_PLACEHOLDER_IDENTITY}`);
+  });
+});
+
+describe('logRetentionDays (-c logRetentionDays=…)', { timeout: 180_000 }, () => {
+  const retentions = (context: Record<string, unknown>) =>
+    Object.values(Template.fromStack(build(context)).findResources('AWS::Logs::LogGroup')).map(
+      (g) => g.Properties.RetentionInDays,
+    );
+
+  it('180 days by default; another CloudWatch retention of at least 180 days on every log group', () => {
+    expect(DEFAULT_LOG_RETENTION_DAYS).toBe(180);
+    const byDefault = retentions({});
+    expect(byDefault.length).toBeGreaterThanOrEqual(8); // seven functions and the API's access log
+    expect(new Set(byDefault)).toEqual(new Set([180]));
+    expect(new Set(retentions({ logRetentionDays: '365' }))).toEqual(new Set([365]));
+  });
+
+  it('refuses fewer than 180 days, and a number CloudWatch Logs does not offer', () => {
+    expect(() => build({ logRetentionDays: '90' })).toThrow(/below 180.*six months/);
+    expect(() => build({ logRetentionDays: '200' })).toThrow(
+      /not a CloudWatch Logs retention: one of 180, 365/,
+    );
+    expect(() => build({ logRetentionDays: 'forever' })).toThrow(/not a CloudWatch Logs retention/);
   });
 });

@@ -193,6 +193,7 @@ describe('each function, bundled as the stack deploys it, in a fresh process wit
     body.contacts[0] = { ...body.contacts[0], name: CONTACT_NAMES[1], email: emailOf(B), phone: PHONE_B };
     const res = http(await run('api', { ...event, body: JSON.stringify(body) }));
     expect(res.statusCode, res.body).toBe(201);
+    expect(res.headers?.['cache-control']).toBe('no-store'); // it carries contact details
     expect(await store.getUnit(B)).toMatchObject({ unitId: B, name: '南湖镇', tags: ['law-enforcement'] });
     expect(await store.getSlot('monthly-publicity', MONTH, B)).toMatchObject({ state: 'open' });
   });

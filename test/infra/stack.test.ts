@@ -306,13 +306,14 @@ describe('Cognito', () => {
     expect(groups.sort()).toEqual(['office', 'unit']);
   });
 
-  it('public client with SRP and password auth; users cannot write their own unitId or email', () => {
+  it('public client with SRP only (no USER_PASSWORD_AUTH); users cannot write their own unitId or email', () => {
     template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
     const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0];
     expect(client?.Properties).toMatchObject({ GenerateSecret: false });
-    expect(client?.Properties.ExplicitAuthFlows).toEqual(
-      expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH']),
-    );
+    expect([...client?.Properties.ExplicitAuthFlows].sort()).toEqual([
+      'ALLOW_REFRESH_TOKEN_AUTH',
+      'ALLOW_USER_SRP_AUTH',
+    ]);
     expect(client?.Properties.ReadAttributes).toContain('custom:unitId');
     // the pages: authorization code only (PKCE), back to the CloudFront address; no implicit grant
     const webRoot = {
@@ -434,11 +435,15 @@ describe('functions', () => {
     expect(fn.Environment.Variables.NODE_OPTIONS).toBeUndefined();
   });
 
-  it('log groups keep 30 days', () => {
-    for (const name of names) {
-      const lg = template.findResources('AWS::Logs::LogGroup');
-      const id = Object.keys(lg).find((k) => k.startsWith(`${name}Logs`));
-      expect(id && lg[id]?.Properties.RetentionInDays, name).toBe(30);
+  it('log groups (every function’s and the API’s access log) keep 180 days and outlive the stack', () => {
+    const lg = template.findResources('AWS::Logs::LogGroup');
+    const ids = [...names.map((name) => `${name}Logs`), 'ApiAccessLogs'].map((prefix) =>
+      Object.keys(lg).find((k) => k.startsWith(prefix)),
+    );
+    expect(Object.keys(lg).sort()).toEqual(ids.map(String).sort()); // the stack has no other
+    for (const id of ids) {
+      expect(lg[id!]?.Properties.RetentionInDays, id).toBe(180);
+      expect(lg[id!]?.DeletionPolicy, id).toBe('Retain');
     }
   });
 

@@ -30,6 +30,7 @@ import {
   type WriteOp,
 } from '../../app/ports';
 import { keys, SHARDS } from './keys';
+import { TTL_ATTRIBUTE } from './table';
 
 type Item = Record<string, unknown>;
 type Put = {
@@ -118,6 +119,15 @@ export const FORM_RECORD_GRACE_SECONDS = 3 * 24 * 3600;
 const formRecordExpiry = (createdAt: string) =>
   Math.floor(Date.parse(createdAt) / 1000) + UPLOAD_EXPIRY_SECONDS + FORM_RECORD_GRACE_SECONDS;
 const AUDIT_TTL_SECONDS = undefined; // the audit trail is kept; TTL is used only for stale notifications
+/**
+ * A notification record (the sender's exactly-once claim on a message id, with its address) is
+ * deleted by TTL this long after its last change: far beyond any redelivery of that id (SQS keeps
+ * a message 4 days, a DLQ 14; reruns of a sweep or chase use the day's ids), and the audit trail
+ * keeps what was sent. It also stops keeping contact addresses longer than needed.
+ */
+export const NOTIFICATION_TTL_SECONDS = 90 * 24 * 3600;
+const notificationExpiry = (at: string | undefined) =>
+  Math.floor((at ? Date.parse(at) : Date.now()) / 1000) + NOTIFICATION_TTL_SECONDS;
 
 export class DynamoStore implements Store {
   private readonly doc: DynamoDBDocumentClient;
@@ -429,7 +439,12 @@ export class DynamoStore implements Store {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...rec, ...keys.notification(rec.id), _type: 'notification' },
+          Item: {
+            ...rec,
+            ...keys.notification(rec.id),
+            _type: 'notification',
+            [TTL_ATTRIBUTE]: notificationExpiry(rec.at),
+          },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
@@ -449,9 +464,9 @@ export class DynamoStore implements Store {
     ifStatus?: NotificationRecord['status'],
     at?: string,
   ): Promise<boolean> {
-    const sets = ['#s = :s'];
-    const names: Record<string, string> = { '#s': 'status', '#e': 'error' };
-    const values: Item = { ':s': status };
+    const sets = ['#s = :s', '#x = :x'];
+    const names: Record<string, string> = { '#s': 'status', '#e': 'error', '#x': TTL_ATTRIBUTE };
+    const values: Item = { ':s': status, ':x': notificationExpiry(at) };
     if (error) {
       sets.push('#e = :e');
       values[':e'] = error;

@@ -1,10 +1,10 @@
 // The HTTP layer alone: roles from claims, zod validation, error mapping, redaction.
 import * as z from 'zod';
 import { describe, expect, it, vi } from 'vitest';
-import { AppError } from '../../../shared/domain/errors';
+import { AppError, TooManyRequests } from '../../../shared/domain/errors';
 import { redact } from '../../../shared/http/logger';
 import { claimNames, DEFAULT_CLAIMS } from '../../../shared/http/claims';
-import { def, type HttpEvent, httpRouter, principalOf } from '../../../shared/http/router';
+import { def, type HttpEvent, HttpResponse, httpRouter, principalOf } from '../../../shared/http/router';
 import { toCsv } from '../../../shared/http/csv';
 
 const seen = vi.fn();
@@ -30,6 +30,16 @@ const handler = httpRouter({
     run: async ({ body }) => body,
   }),
   'POST /v1/uploads': def({ summary: 'unit only', run: async () => ({ ok: true }) }),
+  'GET /v1/status': def({
+    summary: 'a CSV download',
+    run: async () => new HttpResponse(200, '单位\r\n', { 'content-type': 'text/csv; charset=utf-8' }),
+  }),
+  'POST /v1/chase': def({
+    summary: 'rate limited',
+    run: async () => {
+      throw new TooManyRequests('slow down', 30);
+    },
+  }),
 });
 
 type Claims = Record<string, unknown> | undefined;
@@ -179,6 +189,33 @@ describe('errors', () => {
     const r = await call(event('GET /v1/units/{unitId}', { claims: office, params: { unitId: 'boom' } }));
     expect(r.status).toBe(500);
     expect(JSON.stringify(r.body)).not.toContain('example.com');
+  });
+});
+
+describe('caching', () => {
+  it('answers every response Cache-Control: no-store: 200, 201, CSV, 400, 401, 403, 404, 429, 500', async () => {
+    const events = [
+      event('GET /v1/health', { token: false }),
+      event('GET /v1/units/{unitId}', { claims: office, params: { unitId: 'abc' } }),
+      event('PUT /v1/units/{unitId}', {
+        claims: office,
+        params: { unitId: 'abc' },
+        body: JSON.stringify({ name: 'x', kind: 'town' }),
+      }),
+      event('GET /v1/status', { claims: office }),
+      event('GET /v1/units/{unitId}', { claims: office, params: { unitId: 'BAD' } }),
+      event('GET /v1/me', { token: false }),
+      event('POST /v1/uploads', { claims: office }),
+      event('GET /v1/units/{unitId}', { claims: office, params: { unitId: 'missing' } }),
+      event('POST /v1/chase', { claims: office }),
+      event('GET /v1/units/{unitId}', { claims: office, params: { unitId: 'boom' } }),
+    ];
+    const seen: Array<[number | undefined, unknown]> = [];
+    for (const e of events) {
+      const r = await handler(e, {} as never);
+      seen.push([r.statusCode, r.headers?.['cache-control']]);
+    }
+    expect(seen).toEqual([200, 200, 201, 200, 400, 401, 403, 404, 429, 500].map((s) => [s, 'no-store']));
   });
 });
 
