@@ -310,7 +310,7 @@ describe('Cognito', () => {
     template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
     const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0];
     expect(client?.Properties).toMatchObject({ GenerateSecret: false });
-    expect([...client?.Properties.ExplicitAuthFlows].sort()).toEqual([
+    expect([...(client?.Properties.ExplicitAuthFlows ?? [])].sort()).toEqual([
       'ALLOW_REFRESH_TOKEN_AUTH',
       'ALLOW_USER_SRP_AUTH',
     ]);
