@@ -91,10 +91,24 @@ export const lambdaBundling = {
   // Some CJS dependencies call require(); ESM output has none, so define it.
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   // Credentials come from the environment on Lambda: bundle that alone, not the SDK's whole
-  // default chain (infra/lambda/credentials.ts). esbuild runs in the project root.
-  esbuildArgs: { '--alias': ['@aws-sdk/credential-provider-node=./infra/lambda/credentials.ts'] },
+  // default chain (infra/lambda/credentials.ts); the DynamoDB client's endpoint-discovery cache gets
+  // a Map instead of mnemonist's LRU (infra/lambda/lru-cache.ts). esbuild runs in the project root.
+  esbuildArgs: {
+    '--alias': [
+      '@aws-sdk/credential-provider-node=./infra/lambda/credentials.ts',
+      'mnemonist/lru-cache=./infra/lambda/lru-cache.ts',
+    ],
+  },
   forceDockerBundling: false,
 } satisfies BundlingOptions;
+
+/** The bundling of a profile's functions: process.env.BAOSONG_PROFILE is fixed at bundle time, so
+ *  code for the other profile is left out (the global sender carries no nodemailer). */
+export const bundlingFor = (profile: Profile) =>
+  ({
+    ...lambdaBundling,
+    define: { 'process.env.BAOSONG_PROFILE': JSON.stringify(profile) },
+  }) satisfies BundlingOptions;
 
 /** Absolute path of the project root (entries and the lock file are resolved from it). */
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -864,7 +878,7 @@ export class BaosongStack extends Stack {
       role,
       logGroup,
       environment,
-      bundling: lambdaBundling,
+      bundling: bundlingFor(this.profile),
     });
 
     // The single table: exactly the actions functionSpecs lists, and Query on the GSIs it names.

@@ -1,5 +1,5 @@
 // Cold start: each function's bundle as the stack builds it (esbuild with infra/stack.ts's
-// lambdaBundling options) — its size against the 400 KB limit, and its module initialisation time
+// bundlingFor('global') options) — its size against the 400 KB limit, and its module initialisation time
 // (median over fresh Node processes that import it) against the same handler loaded unbundled:
 // our own code compiled to one file, every package imported from node_modules as published.
 // The two are measured alternately in the same run.
@@ -10,11 +10,13 @@ import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { functionSpecs, type LambdaName } from '../../infra/functions';
-import { lambdaBundling, projectRoot } from '../../infra/stack';
+import { bundlingFor, projectRoot } from '../../infra/stack';
 import { type BenchOptions, type Line, line, median } from './lib';
 
 const run = promisify(execFile);
 const LIMIT_KB = 400;
+/** The default (global) profile's bundling, as the stack applies it. */
+const lambdaBundling = bundlingFor('global');
 
 /** esbuild's aliases from the stack's `--alias` arguments (`from=to`, relative to the project root). */
 function aliases(): Record<string, string> {
@@ -40,6 +42,7 @@ async function bundle(name: LambdaName, outfile: string) {
     mainFields: [...lambdaBundling.mainFields],
     banner: { js: lambdaBundling.banner },
     alias: aliases(),
+    define: lambdaBundling.define,
     external: [...lambdaBundling.externalModules],
     logLevel: 'error',
   });

@@ -1,5 +1,5 @@
 // One real bundle (esbuild, locally, no Docker) with exactly the stack's bundling options.
-// BAOSONG_BUNDLE_ALL=1 bundles every function instead of just `api`.
+// BAOSONG_BUNDLE_ALL=1 bundles every function instead of just `api` and `sender`.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +8,11 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { functionSpecs, type LambdaName } from '../../infra/functions';
-import { lambdaBundling, projectRoot } from '../../infra/stack';
+import { bundlingFor, projectRoot } from '../../infra/stack';
 
 const MAX_BYTES = 1.5 * 1024 * 1024;
 const all = Object.keys(functionSpecs) as LambdaName[];
-const selected: LambdaName[] = process.env.BAOSONG_BUNDLE_ALL === '1' ? all : ['api'];
+const selected: LambdaName[] = process.env.BAOSONG_BUNDLE_ALL === '1' ? all : ['api', 'sender'];
 const outdirs: string[] = [];
 
 afterAll(() => {
@@ -34,7 +34,7 @@ describe('Lambda bundles', () => {
         depsLockFilePath: join(projectRoot, 'package-lock.json'),
         runtime: Runtime.NODEJS_24_X,
         architecture: Architecture.ARM_64,
-        bundling: lambdaBundling,
+        bundling: bundlingFor('global'),
       });
       app.synth();
 
@@ -60,6 +60,10 @@ describe('Lambda bundles', () => {
       expect(code).not.toContain('AWS_WEB_IDENTITY_TOKEN_FILE');
       expect(code).not.toContain('sso_region');
       expect(code).toContain('AWS credentials are not in the environment');
+      // The global profile's bundle carries no SMTP mailer (nodemailer) and no Secrets Manager client.
+      expect(code).not.toMatch(/nodemailer/i);
+      expect(code).not.toContain('GetSecretValue');
+      if (name === 'sender') expect(code).toContain('SendEmail'); // SES is in
     },
     180_000,
   ); // esbuild on a shared, loaded machine can take over a minute
