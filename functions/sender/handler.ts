@@ -15,8 +15,11 @@
 //   (recorded failed, audited), so nothing circulates forever;
 // - an email to an address that bounces or complained (marked on its unit by the bounce handler)
 //   is skipped and recorded with the reason (deliver()'s `suppressed`).
-// Pace: at most settings.sesRatePerSecond / concurrency() sends per second per instance
-// (the event source runs at most SENDER_CONCURRENCY batches at once).
+// Pace: at most settings.sesRatePerSecond / concurrency() sends in any one second per instance
+// (the event source runs at most SENDER_CONCURRENCY batches at once; shared/app/pacer.ts).
+// A batch's records are delivered concurrently (each has its own claim; the pacer spaces the
+// sends), except that the first message of each channel in a batch goes alone: a misconfigured
+// channel is probed by one message, and the others see the pause before they claim anything.
 import '../../shared/adapters/wire/metrics';
 import '../../shared/adapters/wire/queue';
 import '../../shared/adapters/wire/senders';
@@ -96,8 +99,20 @@ export const handler = async (event: SQSEvent, context: Context) => {
     metrics.add(METRIC.notificationsDeferred, 1, { channel: msg.channel });
   };
 
+  /** Per channel: settles when the batch's first message of that channel has been tried. */
+  const probes: Partial<Record<Channel, Promise<unknown>>> = {};
   const one = async (record: SQSRecord) => {
     const msg = messageSchema.parse(JSON.parse(record.body));
+    const probe = probes[msg.channel];
+    if (probe) await probe.catch(() => undefined);
+    else {
+      const attempt = attemptOne(record, msg);
+      probes[msg.channel] = attempt;
+      return attempt;
+    }
+    return attemptOne(record, msg);
+  };
+  const attemptOne = async (record: SQSRecord, msg: z.infer<typeof messageSchema>) => {
     const now = d.clock.now();
     if (paused[msg.channel] > now.getTime()) return defer(msg, now);
     try {
@@ -151,7 +166,7 @@ export const handler = async (event: SQSEvent, context: Context) => {
   try {
     return await processPartialResponse(event, one, new BatchProcessor(EventType.SQS), {
       context,
-      processInParallel: false,
+      processInParallel: true,
       throwOnFullBatchFailure: false,
     });
   } finally {

@@ -1,11 +1,14 @@
-// Pacing: queued notifications through the sender handler (SQS batches of 10, one batch at a
-// time as the local runtime runs them) with the SES rate set to 50/s, sent to the SES stand-in.
+// Pacing: queued notifications through the sender handler (SQS batches of 10, SENDER_CONCURRENCY
+// batches in flight as the stack's event source runs them) with the SES rate set to 50/s, sent to
+// the SES stand-in. The batches run in this one process, so they share one pacer at the whole rate
+// (env SENDER_CONCURRENCY=1: the rate is not divided among instances, as it is on Lambda).
 // Every send's time is recorded: no one-second window may hold more than the rate, and the whole
 // run should take N / rate (within 5 %).
 import { randomBytes } from 'node:crypto';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handler as sender } from '../../functions/sender/handler';
+import { SENDER_CONCURRENCY } from '../../infra/functions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startStandIns } from '../../infra/local/standins';
 import { SettableClock } from '../../shared/adapters/clock';
 import { setDeps } from '../../shared/adapters/container';
@@ -85,11 +88,16 @@ export async function pacingBench(opts: BenchOptions): Promise<Line[]> {
     const context = { functionName: 'sender' } as Context;
     let failed = 0;
     const t0 = performance.now();
-    for (let i = 0; i < records.length; i += 10) {
-      const event: SQSEvent = { Records: records.slice(i, i + 10) };
-      const r = (await sender(event, context)) as SQSBatchResponse;
-      failed += r.batchItemFailures.length;
-    }
+    let next = 0;
+    const poller = async () => {
+      while (next < records.length) {
+        const event: SQSEvent = { Records: records.slice(next, next + 10) };
+        next += 10;
+        const r = (await sender(event, context)) as SQSBatchResponse;
+        failed += r.batchItemFailures.length;
+      }
+    };
+    await Promise.all(Array.from({ length: SENDER_CONCURRENCY }, poller));
     const seconds = (performance.now() - t0) / 1000;
     const ideal = N / RATE;
     const peak = maxInOneSecond(times);
@@ -102,7 +110,7 @@ export async function pacingBench(opts: BenchOptions): Promise<Line[]> {
         baselineWhat: 'SES rate',
         goal: '≤ 1.0×',
         met: peak <= RATE,
-        note: `${times.length} sent, ${failed} batch item failures`,
+        note: `${times.length} sent, ${failed} batch item failures, ${SENDER_CONCURRENCY} batches in flight`,
       }),
       line({
         what: `pacing: total time for ${N} emails`,
