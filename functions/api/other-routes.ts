@@ -1,4 +1,4 @@
-// The routes other functions serve, for the OpenAPI document only (built on its first request).
+// The routes other functions serve, for the OpenAPI document only (loaded on first request).
 import { chaseRoutes } from '../chase/routes';
 import { uploadRoutes } from '../uploads/routes';
 

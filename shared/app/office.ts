@@ -1,5 +1,6 @@
 // The office's morning: a period's board, what is overdue, extensions and waivers, the annual
 // assessment and the audit trail (SPEC §4.4–§4.6, §5).
+import { makeCalendar } from '../domain/calendar';
 import { shanghaiDate } from '../domain/dates';
 import { effectiveDue, nominalDue, periodsOfYear } from '../domain/due';
 import { AppError, notFound } from '../domain/errors';
@@ -9,7 +10,7 @@ import { rankUnits, scoreUnit } from '../domain/score';
 import { applySlotEvent, type SlotEvent } from '../domain/slotState';
 import { getSettings } from './admin';
 import { actorOf, audit, OFFICE_TRAIL } from './audit';
-import { loadCalendar } from './calendar';
+import { calendarYearsAround, loadCalendar } from './calendar';
 import { pageAfter } from './paging';
 import { ConditionFailed, type PageRequest, type Store } from './ports';
 import { slotView, stateAt } from './views';
@@ -68,14 +69,18 @@ export async function board(
   store: Store,
   input: { obligationId: string; period: string; now: Date } & PageRequest,
 ) {
-  const ob = await obligationOrThrow(store, input.obligationId);
-  assertPeriodFits(ob, input.period);
   const year = yearOfPeriod(input.period);
-  const [cal, slots, names] = await Promise.all([
-    loadCalendar(store, [year]),
+  // Three requests, all at once: the obligation with the calendars (one BatchGetItem), the
+  // period's slots and the units. The obligation is checked when they are back (a period that
+  // does not fit has no slots, so its partition read costs next to nothing).
+  const [{ obligation: ob, calendars }, slots, names] = await Promise.all([
+    store.getObligationAndCalendars(input.obligationId, calendarYearsAround([year])),
     allSlotsOfPeriod(store, input.obligationId, input.period),
     unitNames(store),
   ]);
+  if (!ob) throw notFound(`obligation ${input.obligationId}`);
+  assertPeriodFits(ob, input.period);
+  const cal = makeCalendar(calendars);
   if (slots.length === 0) throw notFound(`slots of ${input.obligationId} ${input.period}`);
   const counts = Object.fromEntries(slotStates.map((s) => [s, 0])) as Record<SlotState, number>;
   const rows: BoardRow[] = slots.map((s) => {

@@ -59,6 +59,14 @@ export interface Store {
   getSettings(): Promise<Settings | null>;
   /** The office-loaded arrangements of these years (years without one are left out). */
   getCalendars(years: number[]): Promise<Map<number, { holidays: IsoDate[]; workdays: IsoDate[] }>>;
+  /** An obligation (null when absent) and the office-loaded calendars of these years, in one BatchGetItem. */
+  getObligationAndCalendars(
+    obligationId: string,
+    years: number[],
+  ): Promise<{
+    obligation: Obligation | null;
+    calendars: Map<number, { holidays: IsoDate[]; workdays: IsoDate[] }>;
+  }>;
 
   getSlot(obligationId: string, period: string, unitId: string): Promise<Slot | null>;
   /** A period's board: every unit's slot of one obligation period, by unitId. */

@@ -332,6 +332,23 @@ export class DynamoStore implements Store {
     return out;
   }
 
+  async getObligationAndCalendars(obligationId: string, years: number[]) {
+    const items = await this.batchGet([
+      keys.obligation(obligationId),
+      ...[...new Set(years)].map((y) => keys.calendar(y)),
+    ]);
+    let obligation: Obligation | null = null;
+    const calendars = new Map<number, { holidays: IsoDate[]; workdays: IsoDate[] }>();
+    for (const i of items) {
+      if (i._type === 'obligation') obligation = strip<Obligation>(i);
+      else if (i._type === 'calendar') {
+        const c = strip<{ year: number; holidays: IsoDate[]; workdays: IsoDate[] }>(i)!;
+        calendars.set(c.year, { holidays: c.holidays, workdays: c.workdays });
+      }
+    }
+    return { obligation, calendars };
+  }
+
   getSlot(obligationId: string, period: string, unitId: string) {
     return this.get<Slot>(keys.slot(obligationId, period, unitId));
   }
