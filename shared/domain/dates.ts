@@ -98,3 +98,15 @@ export function formatDateZh(d: IsoDate, withWeekday = true): string {
   const text = `${yearOf(d)}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
   return withWeekday ? `${text}（${weekdayZh(d)}）` : text;
 }
+
+/**
+ * The first day of a period: YYYY → 01-01, YYYY-MM → its 1st, YYYY-Qn → the quarter's first day,
+ * an event id (YYYY-MM-DD-…) → the day the event occurred.
+ */
+export function periodStart(period: string): IsoDate {
+  if (/^\d{4}$/.test(period)) return `${period}-01-01`;
+  const q = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (q) return `${q[1]}-${pad2((Number(q[2]) - 1) * 3 + 1)}-01`;
+  if (/^\d{4}-\d{2}$/.test(period)) return `${period}-01`;
+  return period.slice(0, 10);
+}

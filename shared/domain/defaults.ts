@@ -1,4 +1,5 @@
-// The five obligations of SPEC §1 (names as in the seed text) and the default settings.
+// The five obligations of SPEC §1 and the normative-document duties of SPEC §2 (names as in the
+// seed text and the SPEC), and the default settings.
 import { type Obligation, obligationBodySchema, type Settings, settingsSchema } from './model';
 
 const raw: Array<Record<string, unknown> & { obligationId: string }> = [
@@ -12,6 +13,27 @@ const raw: Array<Record<string, unknown> & { obligationId: string }> = [
     name: '依法行政宣传咨询活动记录',
     dueDay: 5,
     appliesTo: { tags: ['law-enforcement'] },
+  },
+  // "制定规范性文件要严格按照…规范文件起草、审核、公布、报备等制定程序" and "对规范性文件实施情况、
+  // 开展合法性、必要性和可行性评估等方面内容进行周年情况报告": an event duty and its follow-up.
+  {
+    obligationId: 'normative-filing',
+    kind: 'event',
+    name: '规范性文件备案',
+    withinDays: 30,
+    dayCount: 'calendar',
+    followUps: [{ obligationId: 'normative-review', afterDays: 365 }],
+    instructions:
+      '制定规范性文件要严格按照规范性文件制定办法规范文件起草、审核、公布、报备等制定程序。请于规范性文件公布之日起30日内报送备案，附文件正式文本（含文号）。',
+  },
+  {
+    obligationId: 'normative-review',
+    kind: 'event',
+    name: '规范性文件实施情况周年报告',
+    withinDays: 365,
+    dayCount: 'calendar',
+    instructions:
+      '请对规范性文件实施情况、开展合法性、必要性和可行性评估等方面内容进行周年情况报告。',
   },
 ];
 

@@ -16,15 +16,34 @@ export type SlotRef = {
   effectiveDeadline: IsoDate;
   /** The web page this notice is about (`<webBaseUrl>/#/u/…`); the email ends with it. */
   link?: string;
+  /** What the report is called, when not `<period><obligation name>` (one-off requests, events). */
+  label?: string;
 };
 
 export const OFFICE_NAME = '区依法行政工作领导小组办公室（区政府法制办公室）';
 const HOW_TO_UPLOAD = '请登录报送系统上传';
 const WEEKDAYS_SHORT = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'] as const;
 
-/** '2026' → '2026年度', '2026-09' → '2026年9月'. */
+const QUARTERS_ZH = ['一', '二', '三', '四'] as const;
+
+/** '2026' → '2026年度', '2026-09' → '2026年9月', '2026-Q4' → '2026年第四季度', an event id → the day it occurred. */
 export function periodLabel(period: string): string {
+  if (/^\d{4}-Q[1-4]$/.test(period)) return `${period.slice(0, 4)}年第${QUARTERS_ZH[Number(period[6]) - 1]}季度`;
+  if (period.length > 7) return formatDateZh(period.slice(0, 10), false);
   return period.length === 7 ? `${period.slice(0, 4)}年${Number(period.slice(5, 7))}月` : `${period}年度`;
+}
+
+/**
+ * What a slot's report is called when `<period><obligation name>` does not fit: a one-off request
+ * is just its name; an event's duty names the event (规范性文件备案（《…》）).
+ */
+export function reportLabel(
+  ob: { kind: string; name: string },
+  slot: { event?: { title: string } },
+): string | undefined {
+  if (ob.kind === 'once') return ob.name;
+  if (ob.kind === 'event') return slot.event ? `${ob.name}（${slot.event.title}）` : ob.name;
+  return undefined;
 }
 
 /** '7月6日（周一）' — or '7月6日周一' without the brackets — for SMS and subjects. */
@@ -35,9 +54,10 @@ export function shortDateZh(d: IsoDate, brackets = true): string {
 
 /** '2026年度集体学法记录', but '2026年年度工作总结' rather than '2026年度年度工作总结'. */
 const report = (r: SlotRef) =>
-  r.period.length === 4 && r.obligationName.startsWith('年度')
+  r.label ??
+  (r.period.length === 4 && r.obligationName.startsWith('年度')
     ? `${r.period}年${r.obligationName}`
-    : `${periodLabel(r.period)}${r.obligationName}`;
+    : `${periodLabel(r.period)}${r.obligationName}`);
 
 /** The body, the office's signature and date, and — last — the link to the page it is about. */
 function signed(lines: string[], date?: IsoDate, link?: { label: string; url?: string }): string {
@@ -350,5 +370,37 @@ export function returnedMessage(input: ReturnedInput): Message {
       toSlot(input.link),
     ),
     sms: `${input.unitName}：${report(input)}已退回修改，请于${shortDateZh(input.resubmitBy)}前重新报送。`,
+  };
+}
+
+export type RequestInput = SlotRef & {
+  instructions?: string;
+  /** The templates' file names, and where to download each. */
+  templates?: { name: string; url?: string }[];
+  today?: IsoDate;
+};
+
+/** 报送通知: what is asked, by when, the instructions and templates, and where to report. */
+export function requestMessage(input: RequestInput): Message {
+  const due = input.effectiveDeadline;
+  const templates = input.templates ?? [];
+  return {
+    subject: `【报送通知】${input.unitName}：请于${shortDateZh(due)}前报送${report(input)}`,
+    text: signed(
+      [
+        `${input.unitName}：`,
+        '',
+        `请贵单位于${formatDateZh(due)}前报送${report(input)}。`,
+        ...(input.instructions ? ['', '报送要求：', input.instructions] : []),
+        ...(templates.length
+          ? ['', '附件模板（请下载填写后报送）：', ...templates.map((t) => `  ${t.name}${t.url ? `：${t.url}` : ''}`)]
+          : []),
+        '',
+        `${HOW_TO_UPLOAD}。收到本通知后，请登录报送系统签收。逾期未报送的，将提请单位负责人督办，并纳入年度目标责任考核。`,
+      ],
+      input.today,
+      toSlot(input.link),
+    ),
+    sms: `${input.unitName}：请于${shortDateZh(due)}前报送${report(input)}，详见报送通知邮件。`,
   };
 }

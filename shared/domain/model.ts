@@ -3,6 +3,16 @@
 import * as z from 'zod';
 import { isCleanText, lineText, monthDaySchema } from './text';
 
+/** Whether text has a control character (other than newline and tab when `multiline`) or a lone surrogate. */
+export function hasBadChars(text: string, multiline = false): boolean {
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (c >= 0xd800 && c <= 0xdfff) return true; // a lone surrogate (pairs iterate as one code point)
+    if ((c < 0x20 || (c >= 0x7f && c < 0xa0)) && !(multiline && (c === 0x0a || c === 0x09))) return true;
+  }
+  return false;
+}
+
 export const DATE_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const isoDate = z
   .string()
@@ -25,7 +35,14 @@ export const yearSchema = z.coerce
   .int('year must be an integer')
   .min(2000, 'year must be ≥ 2000')
   .max(2100, 'year must be ≤ 2100');
-export const periodSchema = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'period must be YYYY or YYYY-MM');
+/** An event's id: the date it occurred and 8 random characters (`2026-09-25-k3m9x2ab`). */
+export const EVENT_ID_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])-[0-9a-z]{8}$/;
+export const periodSchema = z
+  .string()
+  .regex(
+    /^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])-[0-9a-z]{8})?$/,
+    'period must be YYYY, YYYY-MM, YYYY-Qn or an event id',
+  );
 
 export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'phone must be E.164, e.g. +8613800000000');
 export const emailSchema = z.email('invalid email address');
@@ -104,13 +121,37 @@ const obligationCommon = {
     .min(1)
     .default([...fileTypes]),
   active: z.boolean().default(true),
+  /** Shown to the units and quoted in the request notice (报送通知). */
+  instructions: z
+    .string()
+    .max(2000)
+    .refine((t) => !hasBadChars(t, true), 'well-formed text, no control characters but newline and tab')
+    .optional(),
 };
+
+export const dayCounts = ['calendar', 'working'] as const;
 
 export const obligationBodySchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('deadline'), due: mmdd, ...obligationCommon }),
   z.strictObject({
     kind: z.literal('monthly'),
     dueDay: z.number().int().min(1).max(28),
+    ...obligationCommon,
+  }),
+  z.strictObject({
+    kind: z.literal('quarterly'),
+    dueDay: z.number().int().min(1).max(28),
+    ...obligationCommon,
+  }),
+  z.strictObject({ kind: z.literal('once'), dueDate: isoDate, ...obligationCommon }),
+  z.strictObject({
+    kind: z.literal('event'),
+    withinDays: z.number().int().min(1).max(3650),
+    dayCount: z.enum(dayCounts).default('calendar'),
+    followUps: z
+      .array(z.strictObject({ obligationId: obligationIdSchema, afterDays: z.number().int().min(1).max(3650) }))
+      .max(5)
+      .default([]),
     ...obligationCommon,
   }),
   z.strictObject({
@@ -121,7 +162,25 @@ export const obligationBodySchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type ObligationBody = z.infer<typeof obligationBodySchema>;
-export type Obligation = ObligationBody & { obligationId: string };
+export type ObligationKind = ObligationBody['kind'];
+/** A file the office attaches to an obligation (附件模板); stored under templates/<obligationId>/<name>. */
+export type Template = { name: string; key: string; contentType: string; size: number; uploadedAt: string };
+/** `templates` is kept by the service (POST …/templates), never taken from a PUT body. */
+export type Obligation = ObligationBody & { obligationId: string; templates?: Template[] };
+
+/** An event a unit declares for an `event` obligation (SPEC §2); its id is the period of its slots. */
+export type DutyEvent = {
+  eventId: string;
+  unitId: string;
+  obligationId: string;
+  occurredOn: IsoDate;
+  title: string;
+  ref?: string;
+  createdAt: string;
+  createdBy: string;
+  /** The slots it opened: its own obligation's and each follow-up's (period = eventId). */
+  slots: { obligationId: string; deadline: IsoDate }[];
+};
 
 export const settingsSchema = z.strictObject({
   officeContacts: z
@@ -185,6 +244,10 @@ export type Slot = {
   chaseCount: number;
   count?: number;
   minCount?: number;
+  /** The event that opened an `event` slot (its period is the event's id). */
+  event?: { title: string; ref?: string; occurredOn: IsoDate };
+  /** When the unit signed for the request (签收), ISO instant; null until then. */
+  acknowledgedAt?: string | null;
   submittedAt: string | null; // ISO instant of the first received version
   latestSubmissionId: string | null;
   /** Keys of notices already sent (e.g. `reminder:3:2026-04-14`), for planning. */
