@@ -31,19 +31,23 @@ export type FunctionSpec = {
 export const functionSpecs = {
   api: {
     entry: 'functions/api/handler.ts',
-    description: 'HTTP: units, obligations, settings, calendar, boards, office actions, users',
+    description: 'HTTP: units, obligations, events, settings, calendar, boards, office actions, users',
     table: {
       actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'BatchWriteItem'],
       indexes: ['GSI1', 'GSI3'],
     },
     administersUsers: true,
+    // The request notices (报送通知) of the slots a one-off request, an event or a new unit opens.
+    sendsToNotifyQueue: true,
   },
   uploads: {
     entry: 'functions/uploads/handler.ts',
     description: 'HTTP: presigned uploads, submissions, review',
     // UpdateItem: the per-unit count of upload forms (a conditional ADD).
     table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
-    bucket: ['put', 'getVersion'], // presigned POST; download links pin the received version
+    // presigned POSTs (submissions, templates); download links pin the received version; a
+    // template's leading bytes are read (no VersionId) before its download link is handed out
+    bucket: ['put', 'get', 'getVersion'],
     sendsToNotifyQueue: true, // the 退回修改 notice when the office returns a submission
   },
   chase: {

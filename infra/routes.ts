@@ -14,6 +14,8 @@ export const routes: Route[] = [
   { method: 'PUT', path: '/v1/units/{unitId}', fn: 'api', access: 'office' },
   { method: 'PUT', path: '/v1/units/{unitId}/contacts', fn: 'api', access: 'office-or-unit' },
   { method: 'GET', path: '/v1/units/{unitId}/slots', fn: 'api', access: 'office-or-unit' },
+  { method: 'POST', path: '/v1/units/{unitId}/events', fn: 'api', access: 'office-or-unit' },
+  { method: 'GET', path: '/v1/units/{unitId}/events', fn: 'api', access: 'office-or-unit' },
   { method: 'GET', path: '/v1/obligations', fn: 'api', access: 'any' },
   { method: 'PUT', path: '/v1/obligations/{obligationId}', fn: 'api', access: 'office' },
   { method: 'GET', path: '/v1/settings', fn: 'api', access: 'office' },
@@ -29,6 +31,12 @@ export const routes: Route[] = [
     access: 'office',
   },
   { method: 'POST', path: '/v1/slots/{obligationId}/{period}/{unitId}/waiver', fn: 'api', access: 'office' },
+  {
+    method: 'POST',
+    path: '/v1/slots/{obligationId}/{period}/{unitId}/acknowledge',
+    fn: 'api',
+    access: 'unit',
+  },
   { method: 'GET', path: '/v1/assessment', fn: 'api', access: 'office' },
   { method: 'GET', path: '/v1/audit', fn: 'api', access: 'office' },
   { method: 'GET', path: '/v1/users', fn: 'api', access: 'office' },
@@ -39,6 +47,8 @@ export const routes: Route[] = [
   { method: 'GET', path: '/v1/submissions/{submissionId}', fn: 'uploads', access: 'office-or-unit' },
   { method: 'POST', path: '/v1/submissions/{submissionId}/review', fn: 'uploads', access: 'office' },
   { method: 'POST', path: '/v1/chase', fn: 'chase', access: 'office' },
+  { method: 'POST', path: '/v1/obligations/{obligationId}/templates', fn: 'uploads', access: 'office' },
+  { method: 'GET', path: '/v1/obligations/{obligationId}/templates/{name}', fn: 'uploads', access: 'any' },
 ];
 
 export const routeKey = (r: Pick<Route, 'method' | 'path'>) => `${r.method} ${r.path}`;

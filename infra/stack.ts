@@ -70,6 +70,7 @@ import { COGNITO_ACTIONS } from '../shared/adapters/cognito-users';
 import { GSIS, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/adapters/dynamo/table';
 import { invitationMessage } from '../shared/domain/users';
 import { QUARANTINE_PREFIX, SUBMISSIONS_PREFIX } from '../shared/app/submissions';
+import { TEMPLATES_PREFIX } from '../shared/app/templates';
 import { ENV, type FunctionSpec, functionSpecs, type LambdaName, SENDER_CONCURRENCY } from './functions';
 import { acknowledge } from './nag';
 import { Observability } from './observability';
@@ -119,14 +120,16 @@ export { QUARANTINE_PREFIX, SUBMISSIONS_PREFIX };
 
 /**
  * Bucket access is scoped by key prefix, per function and per verb (functionSpecs says which verbs):
- * - uploads  put → presigned POST into submissions/; get → presigned download of submissions/.
+ * - uploads  put → presigned POST into submissions/ and (the office's) templates/; getVersion →
+ *            presigned downloads pinned to a version (submissions/, templates/); get → a template's
+ *            leading bytes before its download link is handed out.
  * - receipt  get → read the uploaded object (size, leading bytes, SHA-256); put → copy an unknown
  *            key into quarantine/; delete → remove that unknown key from submissions/.
  */
 const BUCKET_SCOPES: Record<BucketVerb, Partial<Record<LambdaName, string[]>>> = {
-  put: { uploads: [SUBMISSIONS_PREFIX], receipt: [QUARANTINE_PREFIX] },
-  get: { receipt: [SUBMISSIONS_PREFIX] },
-  getVersion: { uploads: [SUBMISSIONS_PREFIX] },
+  put: { uploads: [SUBMISSIONS_PREFIX, TEMPLATES_PREFIX], receipt: [QUARANTINE_PREFIX] },
+  get: { uploads: [TEMPLATES_PREFIX], receipt: [SUBMISSIONS_PREFIX] },
+  getVersion: { uploads: [SUBMISSIONS_PREFIX, TEMPLATES_PREFIX] },
   delete: { receipt: [SUBMISSIONS_PREFIX] },
 };
 type BucketVerb = NonNullable<FunctionSpec['bucket']>[number];
@@ -140,7 +143,7 @@ const S3_ACTIONS: Record<BucketVerb, string> = {
 };
 
 /** The functions that write notices (they get WEB_BASE_URL, to link to the pages). */
-export const NOTICE_FUNCTIONS: readonly LambdaName[] = ['sweep', 'chase', 'receipt', 'uploads'];
+export const NOTICE_FUNCTIONS: readonly LambdaName[] = ['sweep', 'chase', 'receipt', 'uploads', 'api'];
 
 const HTTP_FUNCTIONS: readonly LambdaName[] = ['api', 'uploads', 'chase'] satisfies FunctionName[];
 

@@ -1,6 +1,6 @@
 // The office's routes: boards, overdue, extensions, waivers, assessment, audit.
 import * as z from 'zod';
-import { assessment, auditTrail, board, extend, overdue, waive } from '../../shared/app/office';
+import { acknowledge, assessment, auditTrail, board, extend, overdue, waive } from '../../shared/app/office';
 import { deps } from '../../shared/adapters/container';
 import { shanghaiDate, shanghaiDateTime } from '../../shared/domain/dates';
 import {
@@ -55,6 +55,7 @@ export const officeRoutes = {
         '已提醒次数',
         '催报次数',
         '最新报送编号',
+        '签收时间',
       ];
       const rows = b.items.map((r) => [
         r.unitId,
@@ -68,6 +69,7 @@ export const officeRoutes = {
         r.remindersSent,
         r.chaseCount,
         r.latestSubmissionId ?? '',
+        localTime(r.acknowledgedAt),
       ]);
       return csvResponse(`${b.name}-${b.period}.csv`, toCsv(header, rows));
     },
@@ -96,6 +98,12 @@ export const officeRoutes = {
     params: slotKey,
     body: waiverBodySchema,
     run: async ({ params, body, principal }) => waive(deps().store, principal!, params, body, now()),
+  }),
+
+  'POST /v1/slots/{obligationId}/{period}/{unitId}/acknowledge': def({
+    summary: 'Sign for a request (签收): that unit only; idempotent',
+    params: slotKey,
+    run: async ({ params, principal }) => acknowledge(deps().store, principal!, params, now()),
   }),
 
   'GET /v1/assessment': def({

@@ -2,6 +2,8 @@
 import * as z from 'zod';
 import { getSettings, getUnit, putContacts, putObligation, putSettings, putUnit } from '../../shared/app/admin';
 import { getCalendarYear, putCalendarYear } from '../../shared/app/calendar';
+import { declareEvent, eventBodySchema, listEvents } from '../../shared/app/events';
+import { obligationView } from '../../shared/app/templates';
 import { pageAfter } from '../../shared/app/paging';
 import { unitSlots } from '../../shared/app/slots';
 import { deps } from '../../shared/adapters/container';
@@ -86,7 +88,11 @@ export const apiRoutes = {
     body: unitBodySchema.extend({ unitId: unitIdSchema.optional() }),
     run: async ({ params, body, principal }) => {
       const unit = { ...samePathId(body, 'unitId', params.unitId), unitId: params.unitId };
-      const r = await putUnit(deps().store, who(principal), unit, now(), deps().users);
+      const r = await putUnit(deps().store, who(principal), unit, now(), {
+        users: deps().users,
+        queue: deps().queue,
+        webBaseUrl: deps().webBaseUrl,
+      });
       return created(r.created, r.unit);
     },
   }),
@@ -118,10 +124,33 @@ export const apiRoutes = {
     },
   }),
 
+  'POST /v1/units/{unitId}/events': def({
+    summary: 'Declare an event of an event obligation (e.g. a normative document published); opens its slot(s)',
+    params: z.object({ unitId: unitIdSchema }),
+    body: eventBodySchema,
+    status: 201,
+    run: async ({ params, body, principal }) => {
+      assertOwnUnit(principal, params.unitId);
+      return declareEvent(deps(), who(principal), params.unitId, body, now());
+    },
+  }),
+
+  'GET /v1/units/{unitId}/events': def({
+    summary: 'A unit’s declared events of a year (the year they occurred)',
+    params: z.object({ unitId: unitIdSchema }),
+    query: pageQuery.extend({ year: yearSchema.optional() }),
+    run: async ({ params, query, principal }) => {
+      assertOwnUnit(principal, params.unitId);
+      const year = query.year ?? Number(shanghaiDate(now()).slice(0, 4));
+      return pageAfter(await listEvents(deps().store, params.unitId, year), (e) => `${e.occurredOn}#${e.eventId}`, query);
+    },
+  }),
+
   'GET /v1/obligations': def({
     summary: 'The obligations (报送事项)',
     query: pageQuery,
-    run: async ({ query }) => pageAfter(await deps().store.listObligations(), (o) => o.obligationId, query),
+    run: async ({ query }) =>
+      pageAfter((await deps().store.listObligations()).map(obligationView), (o) => o.obligationId, query),
   }),
 
   'PUT /v1/obligations/{obligationId}': def({
@@ -130,8 +159,16 @@ export const apiRoutes = {
     body: obligationBody,
     run: async ({ params, body, principal }) => {
       const ob = samePathId(body, 'obligationId', params.obligationId) as ObligationBody;
-      const r = await putObligation(deps().store, who(principal), params.obligationId, ob, now());
-      return created(r.created, r.obligation);
+      const r = await putObligation(
+        deps().store,
+        who(principal),
+        params.obligationId,
+        ob,
+        now(),
+        deps().queue,
+        deps().webBaseUrl,
+      );
+      return created(r.created, obligationView(r.obligation));
     },
   }),
 

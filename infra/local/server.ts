@@ -11,6 +11,7 @@ import { handler as api } from '../../functions/api/handler';
 import { handler as chase } from '../../functions/chase/handler';
 import { handler as uploads } from '../../functions/uploads/handler';
 import { loadCalendar } from '../../shared/app/calendar';
+import { declareEvent } from '../../shared/app/events';
 import { openSlots } from '../../shared/app/open-slots';
 import { SettableClock } from '../../shared/adapters/clock';
 import { type Deps, setDeps } from '../../shared/adapters/container';
@@ -23,7 +24,7 @@ import { defaultObligations, defaultSettings } from '../../shared/domain/default
 import type { HttpEvent, HttpResult } from '../../shared/http/router';
 import { errorBody } from '../../shared/http/router';
 import { type FunctionName, routeKey, routes } from '../routes';
-import { demoUnits } from './seed';
+import { demoEvent, demoObligations, demoUnits } from './seed';
 import { type Endpoints, LOCAL_CREDENTIALS, LOCAL_REGION, type S3Event, startStandIns } from './standins';
 import { LocalTokens } from './tokens';
 import { redact } from '../../shared/http/logger';
@@ -101,7 +102,11 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-/** Seeds obligations, settings and demo units on a fresh table, and opens this year's slots. */
+/**
+ * Seeds the default obligations (those missing by id), settings and demo units on a fresh table,
+ * and opens this year's slots. With the demo units come one obligation of each remaining kind — a
+ * quarterly report and a one-off request — and one declared event, so the board shows all six kinds.
+ */
 async function seed(d: Deps, withDemoUnits: boolean) {
   const { store, clock } = d;
   const now = clock.now();
@@ -110,21 +115,27 @@ async function seed(d: Deps, withDemoUnits: boolean) {
     store.getSettings(),
     store.listUnits(),
   ]);
+  const have = new Set(obligations.map((o) => o.obligationId));
   const ops = [];
-  if (obligations.length === 0)
-    for (const o of defaultObligations) ops.push({ type: 'putObligation' as const, obligation: o });
+  for (const o of defaultObligations)
+    if (!have.has(o.obligationId)) ops.push({ type: 'putObligation' as const, obligation: o });
   if (!settings) ops.push({ type: 'putSettings' as const, settings: defaultSettings });
-  if (withDemoUnits && units.length === 0)
+  const demo = withDemoUnits && units.length === 0;
+  if (demo) {
     for (const u of demoUnits) ops.push({ type: 'putUnit' as const, unit: u });
+    for (const o of demoObligations(shanghaiDate(now))) ops.push({ type: 'putObligation' as const, obligation: o });
+  }
   for (const op of ops) await store.write([op]);
   const year = Number(shanghaiDate(now).slice(0, 4));
   const cal = await loadCalendar(store, [year]);
-  return openSlots(store, cal, {
+  const opened = await openSlots(store, cal, {
     year,
     units: await store.listUnits(),
     obligations: await store.listObligations(),
     now,
   });
+  if (demo) await declareEvent({ store }, { role: 'office', sub: 'seed' }, demoEvent.unitId, demoEvent.body(shanghaiDate(now)), now);
+  return opened;
 }
 
 export type LocalOptions = {

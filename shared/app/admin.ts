@@ -1,13 +1,13 @@
 // Units, obligations and settings: the office's administration (SPEC §5).
 import { defaultSettings } from '../domain/defaults';
 import { shanghaiDate } from '../domain/dates';
-import { notFound } from '../domain/errors';
+import { invalid, notFound } from '../domain/errors';
 import type { Contact, Obligation, ObligationBody, Principal, Settings, Unit } from '../domain/model';
 import { actorOf, audit, auditOffice, fieldChanges } from './audit';
 import { keepBouncing } from './bounces';
 import { loadCalendar } from './calendar';
 import { openSlots } from './open-slots';
-import type { Store, UserDirectory } from './ports';
+import type { MessageQueue, Store, UserDirectory } from './ports';
 import { disableUnitUsers } from './users';
 
 const yearOf = (now: Date) => Number(shanghaiDate(now).slice(0, 4));
@@ -19,10 +19,17 @@ export async function getUnit(store: Store, unitId: string): Promise<Unit> {
 }
 
 /**
- * Creates or replaces a unit, and opens its slots for the current year. Deactivating a unit
- * disables its users (when a user directory is given).
+ * Creates or replaces a unit, and opens its slots for the current year (their request notices
+ * queued when a queue is given). Deactivating a unit disables its users (when a user directory is given).
  */
-export async function putUnit(store: Store, who: Principal, unit: Unit, now: Date, users?: UserDirectory) {
+export async function putUnit(
+  store: Store,
+  who: Principal,
+  unit: Unit,
+  now: Date,
+  opts: { users?: UserDirectory; queue?: MessageQueue; webBaseUrl?: string } = {},
+) {
+  const { users, queue, webBaseUrl } = opts;
   const before = await store.getUnit(unit.unitId);
   await store.write([
     // Bounce marks survive only for addresses the unit still lists (shared/app/bounces.ts).
@@ -38,7 +45,7 @@ export async function putUnit(store: Store, who: Principal, unit: Unit, now: Dat
   if (!unit.active) await disableUnitUsers(store, users, who, unit.unitId, now);
   const year = yearOf(now);
   const [cal, obligations] = await Promise.all([loadCalendar(store, [year]), store.listObligations()]);
-  const opened = await openSlots(store, cal, { year, units: [unit], obligations, now });
+  const opened = await openSlots(store, cal, { year, units: [unit], obligations, now, queue, webBaseUrl });
   return { unit, created: !before, opened };
 }
 
@@ -74,9 +81,28 @@ export async function putObligation(
   obligationId: string,
   body: ObligationBody,
   now: Date,
+  queue?: MessageQueue,
+  webBaseUrl?: string,
 ) {
-  const obligation: Obligation = { obligationId, ...body };
   const before = await store.getObligation(obligationId);
+  const today = shanghaiDate(now);
+  // A one-off request due in the past is a mistake — unless it is the one stored (editing its name).
+  if (body.kind === 'once' && body.dueDate < today && !(before?.kind === 'once' && before.dueDate === body.dueDate))
+    throw invalid('dueDate', `must not be before today (${today})`);
+  if (body.kind === 'event') {
+    for (const [i, f] of body.followUps.entries()) {
+      const target = f.obligationId === obligationId ? body : (await store.getObligation(f.obligationId));
+      if (!target) throw invalid(`followUps.${i}.obligationId`, `no obligation ${f.obligationId}`);
+      if (target.kind !== 'event' || f.obligationId === obligationId)
+        throw invalid(`followUps.${i}.obligationId`, 'a follow-up must be another obligation of kind event');
+    }
+  }
+  // Templates are attached with POST …/templates; a PUT keeps them.
+  const obligation: Obligation = {
+    obligationId,
+    ...body,
+    ...(before?.templates?.length ? { templates: before.templates } : {}),
+  };
   await store.write([
     { type: 'putObligation', obligation },
     auditOffice(who, now, before ? 'obligation-replaced' : 'obligation-created', {
@@ -84,9 +110,10 @@ export async function putObligation(
       changes: fieldChanges(before, obligation),
     }),
   ]);
-  const year = yearOf(now);
+  // A one-off request opens in the year of its due date (its period); the others in the current year.
+  const year = obligation.kind === 'once' ? Number(obligation.dueDate.slice(0, 4)) : yearOf(now);
   const [cal, units] = await Promise.all([loadCalendar(store, [year]), store.listUnits()]);
-  const opened = await openSlots(store, cal, { year, units, obligations: [obligation], now });
+  const opened = await openSlots(store, cal, { year, units, obligations: [obligation], now, queue, webBaseUrl });
   return { obligation, created: !before, opened };
 }
 

@@ -6,8 +6,8 @@
 // `queued` counts the slots chased (those with at least one contact to send to).
 import { workdaysAfter } from '../domain/calendar';
 import { shanghaiDate, yearOf } from '../domain/dates';
-import { isPeriodOf } from '../domain/due';
-import { invalid, notFound } from '../domain/errors';
+import { assertPeriodOf } from '../domain/due';
+import { notFound } from '../domain/errors';
 import { slotLink } from '../domain/links';
 import { chaseMessage } from '../domain/messages';
 import type { Obligation, Principal, Slot, Unit } from '../domain/model';
@@ -34,12 +34,7 @@ export async function chase(
   if (!d.queue) throw new Error('dependency queue is not configured');
   const ob = await store.getObligation(input.obligationId);
   if (!ob) throw notFound(`obligation ${input.obligationId}`);
-  if (!isPeriodOf(ob, input.period)) {
-    throw invalid(
-      'period',
-      ob.kind === 'monthly' ? 'period must be YYYY-MM for a monthly report' : 'period must be YYYY',
-    );
-  }
+  assertPeriodOf(ob, input.period);
   const today = shanghaiDate(now);
 
   let slots: Slot[];

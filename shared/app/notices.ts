@@ -5,8 +5,9 @@
 // (effective deadline, or resubmit-by): the same notice is the same id on any day, so a sweep
 // that crashed and runs again tomorrow cannot send it twice. Chase-ups carry the day
 // (one a day); the office digest is `digest:<day>:<channel>:<i>`.
-import type { Message } from '../domain/messages';
-import type { Contact, Slot, Unit } from '../domain/model';
+import { slotLink } from '../domain/links';
+import { type Message, reportLabel, requestMessage } from '../domain/messages';
+import type { Contact, IsoDate, Obligation, Slot, Unit } from '../domain/model';
 import type { PlannedNotice } from '../domain/plan';
 import type { OutgoingMessage } from './ports';
 
@@ -61,4 +62,34 @@ export function noticeBase(slot: Slot, n: PlannedNotice): string {
   return n.kind === 'reminder'
     ? `${slotRef(slot)}:reminder:${n.offset}:${n.dueRef}`
     : `${slotRef(slot)}:escalation:${n.level}:${n.dueRef}`;
+}
+
+/**
+ * The request notice (报送通知) of one slot, to the unit's liaison(s) by email: one per slot and
+ * period, id `<slot>:request:email:<recipient>`.
+ */
+export function requestMessages(
+  ob: Obligation,
+  slot: Slot,
+  unit: Unit | null,
+  today: IsoDate,
+  webBaseUrl?: string,
+): OutgoingMessage[] {
+  const m = requestMessage({
+    link: slotLink(webBaseUrl, slot.obligationId, slot.period),
+    unitName: unit?.name ?? slot.unitName,
+    obligationName: ob.name,
+    period: slot.period,
+    effectiveDeadline: slot.effectiveDeadline,
+    label: reportLabel(ob, slot),
+    instructions: ob.instructions,
+    templates: (ob.templates ?? []).map((t) => ({ name: t.name })),
+    today,
+  });
+  return fanOut(`${slotRef(slot)}:request`, contactsOf(unit, 'liaison'), m, false, {
+    unitId: slot.unitId,
+    obligationId: slot.obligationId,
+    period: slot.period,
+    kind: 'request',
+  });
 }

@@ -2,7 +2,7 @@
 // assessment and the audit trail (SPEC §4.4–§4.6, §5).
 import { makeCalendar } from '../domain/calendar';
 import { shanghaiDate } from '../domain/dates';
-import { effectiveDue, nominalDue, periodsOfYear } from '../domain/due';
+import { assertPeriodOf, effectiveDue, nominalDue, periodsOfYear, withHolidayRule } from '../domain/due';
 import { AppError, notFound } from '../domain/errors';
 import type { IsoDate, Obligation, Principal, Slot, SlotState } from '../domain/model';
 import { slotStates } from '../domain/model';
@@ -21,17 +21,6 @@ async function obligationOrThrow(store: Store, obligationId: string): Promise<Ob
   const ob = await store.getObligation(obligationId);
   if (!ob) throw notFound(`obligation ${obligationId}`);
   return ob;
-}
-
-function assertPeriodFits(ob: Obligation, period: string) {
-  const monthly = /^\d{4}-\d{2}$/.test(period);
-  if (monthly !== (ob.kind === 'monthly'))
-    throw new AppError('invalid_input', 'period does not fit the obligation', [
-      {
-        field: 'period',
-        message: ob.kind === 'monthly' ? 'expected YYYY-MM for a monthly obligation' : 'expected YYYY',
-      },
-    ]);
 }
 
 /** Every slot of a period: one Query per 1 MB page on the period's partition, never per unit. */
@@ -58,6 +47,8 @@ export type BoardRow = {
   remindersSent: number;
   chaseCount: number;
   latestSubmissionId: string | null;
+  /** When the unit signed for the request (签收); null: not yet (未签收). */
+  acknowledgedAt: string | null;
 };
 
 /** Units' current names: a renamed unit reads by its new name everywhere (slots keep a copy). */
@@ -79,7 +70,7 @@ export async function board(
     unitNames(store),
   ]);
   if (!ob) throw notFound(`obligation ${input.obligationId}`);
-  assertPeriodFits(ob, input.period);
+  assertPeriodOf(ob, input.period);
   const cal = makeCalendar(calendars);
   if (slots.length === 0) throw notFound(`slots of ${input.obligationId} ${input.period}`);
   const counts = Object.fromEntries(slotStates.map((s) => [s, 0])) as Record<SlotState, number>;
@@ -98,6 +89,7 @@ export async function board(
       remindersSent: s.remindersSent,
       chaseCount: s.chaseCount,
       latestSubmissionId: s.latestSubmissionId,
+      acknowledgedAt: s.acknowledgedAt ?? null,
     };
   });
   const rated = rows.filter((r) => r.onTime !== null);
@@ -109,8 +101,10 @@ export async function board(
     obligationId: ob.obligationId,
     period: input.period,
     name: ob.name,
-    deadline: nominalDue(ob, input.period),
-    effectiveDeadline: effectiveDue(cal, ob, input.period, null),
+    // An event period is one unit's: its due date was fixed when its slot opened.
+    deadline: ob.kind === 'event' ? slots[0]!.deadline : nominalDue(ob, input.period),
+    effectiveDeadline:
+      ob.kind === 'event' ? withHolidayRule(cal, ob, slots[0]!.deadline) : effectiveDue(cal, ob, input.period, null),
     counts,
     onTimeRate,
     ...page,
@@ -201,7 +195,13 @@ export async function assessment(store: Store, year: number, now: Date) {
   const periods = obligations.flatMap((ob) =>
     periodsOfYear(ob, year).map((p) => [ob.obligationId, p] as const),
   );
-  const slotLists = await Promise.all(periods.map(([o, p]) => allSlotsOfPeriod(store, o, p)));
+  // Event duties count in the year the event occurred (their period is the event's id).
+  const eventSlots = (await store.eventsOf(year)).flatMap((e) =>
+    e.slots.map((s) => [s.obligationId, e.eventId] as const),
+  );
+  const slotLists = await Promise.all(
+    [...periods, ...eventSlots].map(([o, p]) => allSlotsOfPeriod(store, o, p)),
+  );
   const byUnit = new Map<string, Slot[]>();
   for (const s of slotLists.flat()) byUnit.set(s.unitId, [...(byUnit.get(s.unitId) ?? []), s]);
   const today = shanghaiDate(now);
@@ -243,4 +243,40 @@ export async function auditTrail(store: Store, input: { unitId?: string; year: n
   const unitId = input.unitId ?? OFFICE_TRAIL;
   if (input.unitId && !(await store.getUnit(input.unitId))) throw notFound(`unit ${input.unitId}`);
   return store.auditOf(unitId, input.year, { limit: input.limit ?? 100, cursor: input.cursor });
+}
+
+/**
+ * 签收: the unit signs for a slot's request. Only the unit itself (the office cannot sign for it);
+ * idempotent — a slot already signed for keeps its first time and nothing is written.
+ */
+export async function acknowledge(
+  store: Store,
+  who: Principal,
+  key: { obligationId: string; period: string; unitId: string },
+  now: Date,
+) {
+  if (who.role !== 'unit' || who.unitId !== key.unitId)
+    throw new AppError('forbidden', 'only the unit itself signs for its request');
+  for (let attempt = 0; ; attempt++) {
+    const slot = await store.getSlot(key.obligationId, key.period, key.unitId);
+    if (!slot) throw notFound(`slot ${key.obligationId} ${key.period} ${key.unitId}`);
+    if (slot.acknowledgedAt) return slotView(slot, now);
+    const next: Slot = { ...slot, acknowledgedAt: now.toISOString(), version: slot.version + 1 };
+    try {
+      await store.write([
+        { type: 'putSlot', slot: next, ifVersion: slot.version },
+        audit({
+          unitId: key.unitId,
+          at: now,
+          actor: actorOf(who),
+          action: 'slot-acknowledged',
+          obligationId: key.obligationId,
+          period: key.period,
+        }),
+      ]);
+      return slotView(next, now);
+    } catch (err) {
+      if (!(err instanceof ConditionFailed) || attempt >= 4) throw err;
+    }
+  }
 }

@@ -1,6 +1,15 @@
 // The ports the use cases are written against. Adapters (shared/adapters/) implement them
 // with the AWS SDK; nothing in shared/app imports @aws-sdk.
-import type { AuditEvent, IsoDate, Obligation, Settings, Slot, Submission, Unit } from '../domain/model';
+import type {
+  AuditEvent,
+  DutyEvent,
+  IsoDate,
+  Obligation,
+  Settings,
+  Slot,
+  Submission,
+  Unit,
+} from '../domain/model';
 import type { NewUser, UserAccount } from '../domain/users';
 
 export type Page<T> = { items: T[]; nextCursor?: string };
@@ -16,6 +25,8 @@ export type WriteOp =
   | { type: 'putSlot'; slot: Slot; ifVersion: number }
   /** ifState: the stored submission must be in this state (undefined = must not exist yet). */
   | { type: 'putSubmission'; submission: Submission; ifState?: Submission['state'] }
+  /** A declared event (must not exist yet). */
+  | { type: 'putEvent'; event: DutyEvent }
   | { type: 'audit'; event: AuditEvent };
 
 /**
@@ -87,6 +98,9 @@ export interface Store {
     ids: { submissionId: string; obligationId: string; period: string; unitId: string },
     calendarYears: number[],
   ): Promise<ReceiptContext>;
+
+  /** The events that occurred in a year: one unit's, or (no unitId) every unit's. */
+  eventsOf(year: number, unitId?: string): Promise<DutyEvent[]>;
 
   auditOf(unitId: string, year: number, page?: PageRequest): Promise<Page<AuditEvent>>;
 

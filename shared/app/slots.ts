@@ -1,15 +1,20 @@
 // A unit's slots of a year, with every submitted version.
 import { notFound } from '../domain/errors';
 import type { Store } from './ports';
+import { templateView } from './templates';
 import { slotView } from './views';
 import { UPLOAD_EXPIRY_SECONDS } from './submissions';
 
 export async function unitSlots(store: Store, unitId: string, year: number, now: Date) {
-  const [unit, { slots, submissions }] = await Promise.all([
+  const [unit, { slots, submissions }, obligations] = await Promise.all([
     store.getUnit(unitId),
     store.unitYear(unitId, year),
+    store.listObligations(),
   ]);
   if (!unit) throw notFound(`unit ${unitId}`);
+  const templates = new Map(
+    obligations.map((o) => [o.obligationId, (o.templates ?? []).map((t) => templateView(o.obligationId, t))]),
+  );
   const byslot = new Map<string, typeof submissions>();
   for (const s of submissions) {
     // An upload form that expired unused is no version of anything: not listed.
@@ -31,7 +36,7 @@ export async function unitSlots(store: Store, unitId: string, year: number, now:
       const subs = (byslot.get(`${slot.obligationId}#${slot.period}`) ?? []).sort((a, b) =>
         a.createdAt.localeCompare(b.createdAt),
       );
-      return slotView(slot, now, subs);
+      return slotView(slot, now, subs, templates.get(slot.obligationId) ?? []);
     });
   return { items };
 }

@@ -11,15 +11,17 @@
 //    was, so a rerun plans the very same notices under the very same ids, and the sender's claim
 //    on the id drops the second copy. The other order (write, then enqueue) would lose the notices
 //    of a crash for good: the rerun finds the slot already advanced and plans nothing.
-// 5. Office digest (working days): every owing slot at escalation level 2 and the slots newly
+// 5. Request notices (报送通知) of the periods that begin: on the first working day of a period, one
+//    Query of each periodic obligation's current board (periodRequests below).
+// 6. Office digest (working days): every owing slot at escalation level 2 and the slots newly
 //    overdue since the previous working day, one message per office contact and channel, id
 //    `digest:<today>:<channel>:<i>`. Built after the writes from GSI3 (owing slots by effective
 //    deadline) merged with this run's results, so a rerun builds it again if it was lost. It also
 //    lists the unit contacts whose email bounces. A long digest (thousands of overdue slots) is
 //    split into emails of at most DIGEST_PART_BYTES (ids `…:<i>:part<k>` from the second on), so
 //    every queued message stays far below SQS's 256 KB.
-import { lastWorkdayOnOrBefore, workdaysAfter, type Calendar } from '../domain/calendar';
-import { addDays, shanghaiDate, yearOf } from '../domain/dates';
+import { lastWorkdayOnOrBefore, nextWorkdayOnOrAfter, workdaysAfter, type Calendar } from '../domain/calendar';
+import { addDays, periodStart, shanghaiDate, yearOf } from '../domain/dates';
 import { OVERDUE_ROUTE, slotLink, webLink } from '../domain/links';
 import {
   type DigestItem,
@@ -27,6 +29,7 @@ import {
   type Message,
   officeDigestMessage,
   reminderMessage,
+  reportLabel,
 } from '../domain/messages';
 import type { Obligation, Settings, Slot, Unit } from '../domain/model';
 import { dueRefOf, owes, type PlannedNotice, planDay } from '../domain/plan';
@@ -35,9 +38,9 @@ import { audit, OFFICE_TRAIL } from './audit';
 import { bouncingContacts } from './bounces';
 import { getSettings } from './admin';
 import { loadCalendar } from './calendar';
-import { contactsOf, fanOut, noticeBase, slotRef } from './notices';
+import { contactsOf, fanOut, noticeBase, requestMessages, slotRef } from './notices';
 import { METRIC, type Metrics } from './metrics';
-import { inParallel, openSlots } from './open-slots';
+import { inParallel, openSlots, requestDue, withRequestSent } from './open-slots';
 import { ConditionFailed, type MessageQueue, type OutgoingMessage, type Store, type WriteOp } from './ports';
 
 export type SweepSummary = {
@@ -71,7 +74,7 @@ export async function sweep(d: SweepDeps, at: Date): Promise<SweepSummary> {
   ]);
   let opened = 0;
   if (!marker) {
-    opened = await openSlots(store, cal, { year, units: await store.listUnits(), obligations, now: at });
+    opened = await openSlots(store, cal, { year, units: await store.listUnits(), obligations, now: at, queue, webBaseUrl: d.webBaseUrl });
     await store.setMarker(openedMarker(year), at.toISOString());
   }
   const obById = new Map(obligations.map((o) => [o.obligationId, o]));
@@ -136,6 +139,9 @@ export async function sweep(d: SweepDeps, at: Date): Promise<SweepSummary> {
     }
   });
 
+  // ---- request notices of the periods that start ---------------------------------------------
+  await periodRequests(store, queue, cal, obligations, today, at, d.webBaseUrl);
+
   // ---- the office digest ---------------------------------------------------------------------
   const digests = cal.isWorkday(today)
     ? await officeDigest(store, queue, cal, settings, obById, work, escalatedToOffice, today, d.webBaseUrl)
@@ -176,6 +182,84 @@ export function digestParts(
     subject: `${m.subject}（第${k + 1}/${of}部分）`,
     text: [`（第${k + 1}/${of}部分${k ? '，接上一部分' : ''}）`, ...lines].join('\n'),
   }));
+}
+
+/** The period of a periodic obligation that `today` falls in. */
+function currentPeriod(ob: Obligation, today: string): string | null {
+  const y = today.slice(0, 4);
+  if (ob.kind === 'monthly') return today.slice(0, 7);
+  if (ob.kind === 'quarterly') return `${y}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+  if (ob.kind === 'deadline' || ob.kind === 'quota') return y;
+  return null; // once and event slots are told when they open
+}
+
+export const requestsMarker = (obligationId: string, period: string) => `requests#${obligationId}#${period}`;
+/** A period's request notices go out within a week of its first working day, never later (the reminders take over). */
+export const REQUEST_WINDOW_DAYS = 7;
+
+/**
+ * On the first working day of a new period (or the first sweep in the week after it), every open slot of the
+ * period gets its request notice (报送通知): one Query of the period's board per obligation, once
+ * (marker `requests#<obligation>#<period>`, set after the writes, so a crash just runs it again —
+ * the notice ids are deterministic and each slot records the `request` key). Queue first, then write.
+ */
+async function periodRequests(
+  store: Store,
+  queue: MessageQueue,
+  cal: Calendar,
+  obligations: Obligation[],
+  today: string,
+  at: Date,
+  webBaseUrl: string | undefined,
+): Promise<number> {
+  let sent = 0;
+  for (const ob of obligations) {
+    const period = ob.active ? currentPeriod(ob, today) : null;
+    if (!period) continue;
+    const first = nextWorkdayOnOrAfter(cal, periodStart(period));
+    if (first > today || today > addDays(first, REQUEST_WINDOW_DAYS)) continue;
+    const marker = requestsMarker(ob.obligationId, period);
+    if (await store.getMarker(marker)) continue;
+    const slots: Slot[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.slotsOfPeriod(ob.obligationId, period, { cursor, limit: 5000 });
+      slots.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const owed = slots.filter((s) => requestDue(cal, ob, s, today));
+    const units = await store.getUnits([...new Set(owed.map((s) => s.unitId))]);
+    const plans = owed
+      .filter((s) => units.get(s.unitId)?.active !== false)
+      .map((s) => ({ slot: s, msgs: requestMessages(ob, s, units.get(s.unitId) ?? null, today, webBaseUrl) }));
+    const msgs = plans.flatMap((p) => p.msgs);
+    if (msgs.length) await queue.enqueue(msgs);
+    await inParallel(plans, PARALLEL, async ({ slot, msgs }) => {
+      try {
+        await store.write([
+          { type: 'putSlot', slot: { ...withRequestSent(slot), version: slot.version + 1 }, ifVersion: slot.version },
+          audit({
+            unitId: slot.unitId,
+            at,
+            actor: 'system',
+            action: msgs.length ? 'notice-queued' : 'notice-undeliverable',
+            obligationId: slot.obligationId,
+            period: slot.period,
+            detail: {
+              kind: 'request',
+              channels: msgs.map((m) => `${m.channel}:${m.recipient}`),
+              ...(msgs.length ? {} : { reason: 'no contact for this role' }),
+            },
+          }),
+        ]);
+        sent++;
+      } catch (err) {
+        if (!(err instanceof ConditionFailed)) throw err; // changed meanwhile: its notice is queued anyway
+      }
+    });
+    await store.setMarker(marker, at.toISOString());
+  }
+  return sent;
 }
 
 function planSlot(cal: Calendar, ob: Obligation | null, slot: Slot, today: string, at: Date): Work {
@@ -231,6 +315,7 @@ function noticeMessages(
     period: slot.period,
     effectiveDeadline: n.dueRef,
     link: slotLink(webBaseUrl, slot.obligationId, slot.period),
+    label: reportLabel(ob, slot),
   };
   const returned = slot.state === 'returned';
   const meta = { unitId: slot.unitId, obligationId: slot.obligationId, period: slot.period, kind: n.kind };
@@ -280,6 +365,7 @@ async function officeDigest(
       obligationName: ob.name,
       period: s.period,
       effectiveDeadline: dueRef,
+      label: reportLabel(ob, s),
     };
     const lateDays = workdaysAfter(cal, dueRef, today);
     if (s.escalationLevel >= 2 || escalatedToOffice.has(slotRef(s))) items.push({ ...ref, lateDays });

@@ -2,7 +2,7 @@
 import { ulid } from 'ulid';
 import * as z from 'zod';
 import { shanghaiDate } from '../domain/dates';
-import { nominalDue } from '../domain/due';
+import { assertPeriodOf } from '../domain/due';
 import { AppError, conflict, forbidden, notFound, TooManyRequests } from '../domain/errors';
 import {
   obligationIdSchema,
@@ -54,7 +54,7 @@ export async function requestUpload(d: UploadDeps, principal: Principal | null, 
 
   const ob = await d.store.getObligation(body.obligationId);
   if (!ob) throw notFound(`obligation ${body.obligationId}`);
-  nominalDue(ob, body.period); // invalid_input when the period has the wrong shape for the obligation
+  assertPeriodOf(ob, body.period); // invalid_input when the period has the wrong shape for the obligation
   const slot = await d.store.getSlot(body.obligationId, body.period, unitId);
   if (!slot) throw notFound(`slot ${body.obligationId} ${body.period} of ${unitId}`);
   const cal = await loadCalendar(d.store, [

@@ -27,7 +27,10 @@ export function submissionView(s: Submission) {
   };
 }
 
-export function slotView(slot: Slot, now: Date, submissions: Submission[] = []) {
+/** A template as a slot lists it (name, type, size, and the API path that downloads it). */
+export type SlotTemplate = { name: string; contentType: string; size: number; uploadedAt: string; url: string };
+
+export function slotView(slot: Slot, now: Date, submissions: Submission[] = [], templates?: SlotTemplate[]) {
   return {
     obligationId: slot.obligationId,
     period: slot.period,
@@ -43,6 +46,9 @@ export function slotView(slot: Slot, now: Date, submissions: Submission[] = []) 
     remindersSent: slot.remindersSent,
     chaseCount: slot.chaseCount,
     ...(slot.kind === 'quota' ? { count: slot.count ?? 0, minCount: slot.minCount } : {}),
+    ...(slot.event ? { event: slot.event } : {}),
+    acknowledgedAt: slot.acknowledgedAt ?? null,
+    ...(templates ? { templates } : {}),
     submissions: submissions.map(submissionView),
   };
 }

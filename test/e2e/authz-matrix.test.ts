@@ -75,6 +75,17 @@ const rows: Row[] = [
     path: (u) => `/v1/units/${unitOf(u)}/slots?year=2026`,
     expect: { office: 200, own: 200, other: 403 },
   },
+  {
+    key: 'POST /v1/units/{unitId}/events',
+    path: (u) => `/v1/units/${unitOf(u)}/events`,
+    body: { obligationId: 'normative-filing', occurredOn: '2026-11-02', title: '《管理办法》' },
+    expect: { office: 201, own: 201, other: 403 },
+  },
+  {
+    key: 'GET /v1/units/{unitId}/events',
+    path: (u) => `/v1/units/${unitOf(u)}/events?year=2026`,
+    expect: { office: 200, own: 200, other: 403 },
+  },
   { key: 'GET /v1/obligations', path: () => '/v1/obligations', expect: everyone(200) },
   {
     key: 'PUT /v1/obligations/{obligationId}',
@@ -109,6 +120,12 @@ const rows: Row[] = [
     body: { reason: '本月无执法活动' },
     expect: office(200),
   },
+  // 签收: only the unit itself, never the office for it.
+  {
+    key: 'POST /v1/slots/{obligationId}/{period}/{unitId}/acknowledge',
+    path: (u) => `/v1/slots/annual-summary/2026/${unitOf(u)}/acknowledge`,
+    expect: { office: 403, own: 200, other: 403 },
+  },
   { key: 'GET /v1/assessment', path: () => '/v1/assessment?year=2026', expect: office(200) },
   { key: 'GET /v1/audit', path: (u) => `/v1/audit?unitId=${unitOf(u)}&year=2026`, expect: office(200) },
   { key: 'GET /v1/users', path: () => '/v1/users', expect: office(200) },
@@ -138,6 +155,22 @@ const rows: Row[] = [
     path: (u) => `/v1/submissions/${subs[u]}/review`,
     body: { decision: 'accept' },
     expect: office(409),
+  },
+  {
+    key: 'POST /v1/obligations/{obligationId}/templates',
+    path: () => '/v1/obligations/annual-summary/templates',
+    body: {
+      fileName: '年度工作总结模板.docx',
+      contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      size: 1000,
+    },
+    expect: office(201),
+  },
+  // Any signed-in caller reaches the check; a template never attached is 404 (templates.test.ts has the 403).
+  {
+    key: 'GET /v1/obligations/{obligationId}/templates/{name}',
+    path: () => '/v1/obligations/annual-summary/templates/none.pdf',
+    expect: everyone(404),
   },
   {
     key: 'POST /v1/chase',

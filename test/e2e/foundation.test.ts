@@ -104,7 +104,7 @@ describe('npm start, over HTTP', () => {
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
   });
 
-  it('seeds the five obligations and at least 12 demo units', async () => {
+  it('seeds the seven default obligations, one demo obligation of each other kind and at least 12 demo units', async () => {
     const office = await token({ role: 'office' });
     const obs = (await (await call('/v1/obligations', { token: office })).json()) as {
       items: { obligationId: string }[];
@@ -112,10 +112,22 @@ describe('npm start, over HTTP', () => {
     expect(obs.items.map((o) => o.obligationId).sort()).toEqual([
       'annual-plan',
       'annual-summary',
+      'enforcement-quarterly',
       'half-year-report',
       'law-study',
       'monthly-publicity',
+      'normative-filing',
+      'normative-review',
+      'self-inspection',
     ]);
+    // One of each of the six kinds, and a declared event with its slots.
+    const kinds = new Set((obs.items as Array<{ kind?: string }>).map((o) => o.kind));
+    expect([...kinds].sort()).toEqual(['deadline', 'event', 'monthly', 'once', 'quarterly', 'quota']);
+    const year = new Date(Date.now() + 8 * 3600_000 - 10 * 86_400_000).getUTCFullYear(); // the demo event: 10 days ago
+    const events = (await (
+      await call(`/v1/units/chengguan-town/events?year=${year}`, { token: office })
+    ).json()) as { items: Array<{ obligationId: string; slots: unknown[] }> };
+    expect(events.items.map((e) => [e.obligationId, e.slots.length])).toEqual([['normative-filing', 2]]);
     const units = (await (await call('/v1/units', { token: office })).json()) as {
       items: { name: string; tags: string[] }[];
     };
@@ -198,7 +210,7 @@ describe('npm start, over HTTP', () => {
     const slots = (await (await call('/v1/units/test-street/slots', { token: office })).json()) as {
       items: unknown[];
     };
-    expect(slots.items.length).toBe(4 + 12); // three deadlines, the quota, twelve months of publicity
+    expect(slots.items.length).toBe(4 + 12 + 4 + 1); // three deadlines, the quota, twelve months of publicity, four quarters and the demo one-off request
 
     // The check can see what it looks for: the stand-ins' java is in this child's tree.
     const java = treeOf(child!.pid!).filter((p) => /\bjava\b/.test(p.cmd) && p.cmd.includes(dataDir));

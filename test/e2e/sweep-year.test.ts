@@ -130,7 +130,12 @@ async function submit(unitId: string, obligationId: string, at: Date) {
 }
 
 const liaisonMail = (id: string, report: string) => (s: Sent) =>
-  s.channel === 'email' && s.to === `${id}.liaison@year.example.gov.cn` && s.subject.includes(report);
+  s.channel === 'email' &&
+  s.to === `${id}.liaison@year.example.gov.cn` &&
+  s.subject.includes(report) &&
+  !s.subject.startsWith('【报送通知】');
+const requestMail = (id: string) => (s: Sent) =>
+  s.channel === 'email' && s.to === `${id}.liaison@year.example.gov.cn` && s.subject.startsWith('【报送通知】');
 const liaisonSms = (report: string, n: number) => (s: Sent) =>
   s.channel === 'sms' && s.to === `+86138000100${n}0` && s.text.includes(report);
 const leaderMail = (id: string, report: string) => (s: Sent) =>
@@ -148,6 +153,22 @@ describe('a year of sweeps (2026) for a unit that never submits', () => {
       '2026-07-06',
     ]);
     expect(days(liaisonSms('半年工作进展情况', 1))).toEqual(['2026-07-03', '2026-07-06']);
+  });
+
+  it('sends each period’s request notice (报送通知) on its first working day, once', () => {
+    // 2026-01-01..03 are the New Year holiday; Sunday 01-04 is a make-up working day.
+    const yearly = sent.filter((s) => requestMail('never')(s) && !s.subject.includes('宣传咨询'));
+    expect(yearly.map((s) => s.day)).toEqual(['2026-01-04', '2026-01-04', '2026-01-04', '2026-01-04']);
+    expect(yearly.map((s) => s.subject).sort()).toEqual([
+      '【报送通知】甲镇：请于12月31日（周四）前报送2026年度集体学法记录',
+      '【报送通知】甲镇：请于12月7日（周一）前报送2026年年度工作总结',
+      '【报送通知】甲镇：请于4月20日（周一）前报送2026年年度依法行政工作计划',
+      '【报送通知】甲镇：请于7月6日（周一）前报送2026年度半年工作进展情况',
+    ]);
+    expect(yearly[0]!.text).toContain('签收');
+    // Never twice, and never by SMS.
+    expect(sent.filter(requestMail('never')).length).toBe(4);
+    expect(sent.filter((s) => s.channel === 'sms' && s.text.includes('报送通知'))).toEqual([]);
   });
 
   it('sends the other reports’ reminders on their working days', () => {

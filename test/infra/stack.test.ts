@@ -468,9 +468,12 @@ describe('least privilege', () => {
   const s3 = (name: LambdaName) => actions(name).filter((a) => a.startsWith('s3:'));
   const has = (name: LambdaName, prefix: string) => actions(name).some((a) => a.startsWith(prefix));
 
-  it('api: the table, its own logs and the user pool, nothing else', () => {
+  it('api: the table, its own logs, the user pool and sending request notices to the notify queue, nothing else', () => {
     const services = new Set(actions('api').map((a) => a.split(':')[0]));
-    expect([...services].sort()).toEqual(['cognito-idp', 'dynamodb', 'logs']);
+    expect([...services].sort()).toEqual(['cognito-idp', 'dynamodb', 'logs', 'sqs']);
+    expect(actions('api').filter((a) => a.startsWith('sqs:')).sort()).toEqual(
+      actions('chase').filter((a) => a.startsWith('sqs:')).sort(),
+    );
   });
 
   it('every function reads and writes the table, none may Scan, delete items or read streams', () => {
@@ -493,7 +496,7 @@ describe('least privilege', () => {
     expect(s3('chase')).toEqual([]);
     expect(s3('sweep')).toEqual([]);
     expect(s3('sender')).toEqual([]);
-    expect(s3('uploads').sort()).toEqual(['s3:GetObjectVersion', 's3:PutObject']);
+    expect(s3('uploads').sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
     expect(s3('receipt').sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
     const bucketId = logicalId(stack.bucket);
     const objectArn = (prefix: string) => ({
@@ -501,18 +504,27 @@ describe('least privilege', () => {
     });
     const resourceOf = (name: LambdaName, action: string) =>
       statements(name).find((s) => [s.Action].flat().includes(action))?.Resource;
-    expect(resourceOf('uploads', 's3:PutObject')).toEqual(objectArn('submissions/'));
-    expect(resourceOf('receipt', 's3:GetObject')).toEqual(objectArn('submissions/'));
+    const resourcesOf = (name: LambdaName, action: string) =>
+      statements(name)
+        .filter((s) => [s.Action].flat().includes(action))
+        .map((s) => s.Resource);
+    // uploads: the units' files, and the office's templates (附件模板) — nothing else of the bucket;
     // download links pin the version the receipt read (VersionId): S3 authorizes them as GetObjectVersion
-    expect(resourceOf('uploads', 's3:GetObjectVersion')).toEqual(objectArn('submissions/'));
+    expect(resourcesOf('uploads', 's3:PutObject')).toEqual([objectArn('submissions/'), objectArn('templates/')]);
+    expect(resourcesOf('uploads', 's3:GetObjectVersion')).toEqual([
+      objectArn('submissions/'),
+      objectArn('templates/'),
+    ]);
+    expect(resourcesOf('uploads', 's3:GetObject')).toEqual([objectArn('templates/')]);
+    expect(resourceOf('receipt', 's3:GetObject')).toEqual(objectArn('submissions/'));
     expect(resourceOf('receipt', 's3:PutObject')).toEqual(objectArn('quarantine/'));
     expect(resourceOf('receipt', 's3:DeleteObject')).toEqual(objectArn('submissions/'));
   });
 
-  it('only the functions that queue notices (chase, receipt, sweep, uploads, sender re-queueing) may send to the notify queue', () => {
+  it('only the functions that queue notices (api, chase, receipt, sweep, uploads, sender re-queueing) may send to the notify queue', () => {
     // Named here, not read from functionSpecs (which the stack itself reads: that would pass whatever it said).
     const senders = names.filter((name) => actions(name).includes('sqs:SendMessage'));
-    expect(senders.sort()).toEqual(['chase', 'receipt', 'sender', 'sweep', 'uploads']);
+    expect(senders.sort()).toEqual(['api', 'chase', 'receipt', 'sender', 'sweep', 'uploads']);
     const notifyQueueArn = { 'Fn::GetAtt': [logicalId(stack.notifyQueue), 'Arn'] };
     for (const name of senders) {
       const send = statements(name).find((st) => [st.Action].flat().includes('sqs:SendMessage'));

@@ -19,6 +19,8 @@
 // |   15-minute window)                         |                                                            |
 // | the people who sign in (local directory;    | PK=USERS, SK=USER#<username>          (Get · Query)        |
 // |   china profile: the mapping seen)          |                                                            |
+// | events of a year (assessment) · of a unit   | PK=EVENTS#<yyyy>, SK=UNIT#<unitId>#<eventId>  (Query;      |
+// |   (yyyy: the year the event occurred)       |   a unit's: begins_with(SK, UNIT#<unitId>#))               |
 import type { IsoDate } from '../../domain/model';
 
 export const SHARDS = 10;
@@ -66,6 +68,11 @@ export const keys = {
     GSI3SK: `${effectiveDeadline}#${slotId}`,
   }),
   overduePK: (shard: number) => `OVERDUE#${shard}`,
+  event: (year: number, unitId: string, eventId: string) => ({
+    PK: `EVENTS#${year}`,
+    SK: `UNIT#${unitId}#${eventId}`,
+  }),
+  eventsPK: (year: number) => `EVENTS#${year}`,
   marker: (name: string) => ({ PK: 'MARKERS', SK: `MARKER#${name}` }),
   limit: (name: string) => ({ PK: `LIMIT#${name}`, SK: 'LIMIT' }),
   user: (username: string) => ({ PK: 'USERS', SK: `USER#${username}` }),

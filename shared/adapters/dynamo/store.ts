@@ -19,7 +19,16 @@ import { ulid } from 'ulid';
 import { AppError } from '../../domain/errors';
 import { isWellFormed } from '../../domain/text';
 import { UPLOAD_EXPIRY_SECONDS } from '../../app/submissions';
-import type { AuditEvent, IsoDate, Obligation, Settings, Slot, Submission, Unit } from '../../domain/model';
+import type {
+  AuditEvent,
+  DutyEvent,
+  IsoDate,
+  Obligation,
+  Settings,
+  Slot,
+  Submission,
+  Unit,
+} from '../../domain/model';
 import {
   ConditionFailed,
   type NotificationRecord,
@@ -193,6 +202,14 @@ export class DynamoStore implements Store {
           ...(s.state === 'awaiting-upload' ? { expiresAt: formRecordExpiry(s.createdAt) } : {}),
         };
         return guarded(TableName, Item, 'state', op.ifState);
+      }
+      case 'putEvent': {
+        const e = op.event;
+        return {
+          TableName,
+          Item: { ...e, ...keys.event(yearOfIso(e.occurredOn), e.unitId, e.eventId), _type: 'event' },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        };
       }
       case 'audit': {
         const e = op.event;
@@ -437,6 +454,14 @@ export class DynamoStore implements Store {
       }
     }
     return out;
+  }
+
+  async eventsOf(year: number, unitId?: string): Promise<DutyEvent[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: unitId ? 'PK = :pk AND begins_with(SK, :u)' : 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.eventsPK(year), ...(unitId ? { ':u': `UNIT#${unitId}#` } : {}) },
+    });
+    return items.map((i) => strip<DutyEvent>(i)!);
   }
 
   async auditOf(unitId: string, year: number, page?: PageRequest): Promise<Page<AuditEvent>> {
