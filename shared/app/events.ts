@@ -11,7 +11,6 @@ import { appliesTo, eventDue, newSlot } from '../domain/due';
 import { invalid, notFound } from '../domain/errors';
 import {
   type DutyEvent,
-  hasBadChars,
   isoDate,
   type IsoDate,
   type Obligation,
@@ -21,6 +20,7 @@ import {
   unitIdSchema,
 } from '../domain/model';
 import { nextActionDate } from '../domain/plan';
+import { lineText } from '../domain/text';
 import { actorOf, audit } from './audit';
 import { loadCalendar } from './calendar';
 import { requestMessages } from './notices';
@@ -28,21 +28,13 @@ import { withRequestSent } from './open-slots';
 import type { MessageQueue, OutgoingMessage, Store, WriteOp } from './ports';
 import { slotView } from './views';
 
-const line = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((t) => !hasBadChars(t), 'well-formed text, no control characters');
-
 export const eventBodySchema = z.strictObject({
   obligationId: obligationIdSchema,
   occurredOn: isoDate,
   /** e.g. the document's title 《关于…的通知》. */
-  title: line(200),
+  title: lineText(200),
   /** e.g. the document number 文号 (X政发〔2026〕12号). */
-  ref: line(100).optional(),
+  ref: lineText(100).optional(),
   /** The body may repeat the unit of its path. */
   unitId: unitIdSchema.optional(),
 });

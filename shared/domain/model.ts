@@ -1,17 +1,7 @@
 // The concepts of SPEC §2 as zod schemas (validation at every boundary) and the
 // stored shapes derived from them. Pure: no I/O, no AWS.
 import * as z from 'zod';
-import { isCleanText, lineText, monthDaySchema } from './text';
-
-/** Whether text has a control character (other than newline and tab when `multiline`) or a lone surrogate. */
-export function hasBadChars(text: string, multiline = false): boolean {
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    if (c >= 0xd800 && c <= 0xdfff) return true; // a lone surrogate (pairs iterate as one code point)
-    if ((c < 0x20 || (c >= 0x7f && c < 0xa0)) && !(multiline && (c === 0x0a || c === 0x09))) return true;
-  }
-  return false;
-}
+import { isCleanText, lineText, monthDaySchema, multilineText } from './text';
 
 export const DATE_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const isoDate = z
@@ -122,11 +112,7 @@ const obligationCommon = {
     .default([...fileTypes]),
   active: z.boolean().default(true),
   /** Shown to the units and quoted in the request notice (报送通知). */
-  instructions: z
-    .string()
-    .max(2000)
-    .refine((t) => !hasBadChars(t, true), 'well-formed text, no control characters but newline and tab')
-    .optional(),
+  instructions: multilineText(2000).optional(),
 };
 
 export const dayCounts = ['calendar', 'working'] as const;
