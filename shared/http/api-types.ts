@@ -13,7 +13,9 @@ import type { apiRoutes } from '../../functions/api/routes';
 import type { userRoutes } from '../../functions/api/user-routes';
 import type { chaseBodySchema, chaseRoutes } from '../../functions/chase/routes';
 import type { uploadRoutes } from '../../functions/uploads/routes';
+import type { eventBodySchema } from '../app/events';
 import type { reviewSchema } from '../app/review';
+import type { templateRequestSchema } from '../app/templates';
 import type { uploadRequestSchema } from '../app/uploads';
 import type {
   calendarBodySchema,
@@ -61,6 +63,8 @@ export type WaiverBody = z.input<typeof waiverBodySchema>;
 export type ChaseBody = z.input<typeof chaseBodySchema>;
 export type StatusQuery = z.input<typeof statusQuerySchema>;
 export type NewUserBody = z.input<typeof newUserSchema>;
+export type EventBody = z.input<typeof eventBodySchema>;
+export type TemplateRequestBody = z.input<typeof templateRequestSchema>;
 
 /** Each route's request body, by route key. */
 export type ApiBodies = {
@@ -75,6 +79,8 @@ export type ApiBodies = {
   'POST /v1/slots/{obligationId}/{period}/{unitId}/waiver': WaiverBody;
   'POST /v1/chase': ChaseBody;
   'POST /v1/users': NewUserBody;
+  'POST /v1/units/{unitId}/events': EventBody;
+  'POST /v1/obligations/{obligationId}/templates': TemplateRequestBody;
 };
 
 // ---- responses (what the page reads) -----------------------------------------------------------
@@ -98,3 +104,7 @@ export type AuditTrail = ApiResponse<'GET /v1/audit'>;
 export type UploadTicket = ApiResponse<'POST /v1/uploads'>;
 export type SubmissionView = ApiResponse<'GET /v1/submissions/{submissionId}'>;
 export type ChaseResult = ApiResponse<'POST /v1/chase'>;
+export type DeclaredEvent = ApiResponse<'POST /v1/units/{unitId}/events'>;
+export type EventList = ApiResponse<'GET /v1/units/{unitId}/events'>;
+export type Acknowledged = ApiResponse<'POST /v1/slots/{obligationId}/{period}/{unitId}/acknowledge'>;
+export type TemplateTicket = ApiResponse<'POST /v1/obligations/{obligationId}/templates'>;

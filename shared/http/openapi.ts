@@ -47,6 +47,11 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /v1/users': 'createUser',
   'POST /v1/users/{username}/disable': 'disableUser',
   'POST /v1/users/{username}/enable': 'enableUser',
+  'POST /v1/units/{unitId}/events': 'declareEvent',
+  'GET /v1/units/{unitId}/events': 'listUnitEvents',
+  'POST /v1/slots/{obligationId}/{period}/{unitId}/acknowledge': 'acknowledgeSlot',
+  'POST /v1/obligations/{obligationId}/templates': 'requestTemplateUpload',
+  'GET /v1/obligations/{obligationId}/templates/{name}': 'downloadTemplate',
 };
 
 const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
