@@ -17,7 +17,8 @@ export const REQUEST_KEY = 'request';
  * come. A one-off request's or an event's slots are told the day they open.
  */
 export function requestDue(cal: Calendar, ob: Obligation, slot: Slot, today: IsoDate): boolean {
-  if (slot.state !== 'open' || slot.sent.includes(REQUEST_KEY) || today > slot.effectiveDeadline) return false;
+  if (slot.state !== 'open' || slot.sent.includes(REQUEST_KEY) || today > slot.effectiveDeadline)
+    return false;
   if (ob.kind === 'once' || ob.kind === 'event') return true;
   return nextWorkdayOnOrAfter(cal, periodStart(slot.period)) <= today;
 }
@@ -77,30 +78,38 @@ export async function openSlots(
     const sent = withRequestSent(slot);
     return { slot: { ...sent, nextActionDate: nextActionDate(cal, ob, sent, addDays(today, -1)) }, msgs };
   });
-  const messages = slots.flatMap((s) => s.msgs);
+  // Request notices only for the slots this call created (a slot that exists keeps its own): the
+  // slot is written first, its notice queued after — a crash in between loses that one notice
+  // (the reminders still come), never sends one for a slot opened before.
+  const messages: OutgoingMessage[] = [];
+  await inParallel(
+    todo.map((t, i) => [...t, slots[i]!.slot, slots[i]!.msgs] as const),
+    16,
+    async ([ob, unit, period, slot, msgs]) => {
+      try {
+        // Stored from version 1: `ifVersion: 0` means "must not exist yet", so a slot stored as
+        // version 0 could never be updated (every later putSlot passes ifVersion: slot.version).
+        // The conditional put is what makes opening idempotent, even against a concurrent opener.
+        await store.write([{ type: 'putSlot', slot: { ...slot, version: 1 }, ifVersion: 0 }]);
+        messages.push(...msgs);
+        opened.push({
+          unitId: unit.unitId,
+          at: input.now.toISOString(),
+          actor: 'system',
+          action: 'slot-opened',
+          obligationId: ob.obligationId,
+          period,
+          detail: {
+            effectiveDeadline: slot.effectiveDeadline,
+            ...(slot.sent.includes(REQUEST_KEY) ? { requestNotice: true } : {}),
+          },
+        });
+      } catch (err) {
+        if (!(err instanceof ConditionFailed)) throw err;
+      }
+    },
+  );
   if (messages.length && input.queue) await input.queue.enqueue(messages);
-  await inParallel(todo.map((t, i) => [...t, slots[i]!.slot] as const), 16, async ([ob, unit, period, slot]) => {
-    try {
-      // Stored from version 1: `ifVersion: 0` means "must not exist yet", so a slot stored as
-      // version 0 could never be updated (every later putSlot passes ifVersion: slot.version).
-      // The conditional put is what makes opening idempotent, even against a concurrent opener.
-      await store.write([{ type: 'putSlot', slot: { ...slot, version: 1 }, ifVersion: 0 }]);
-      opened.push({
-        unitId: unit.unitId,
-        at: input.now.toISOString(),
-        actor: 'system',
-        action: 'slot-opened',
-        obligationId: ob.obligationId,
-        period,
-        detail: {
-          effectiveDeadline: slot.effectiveDeadline,
-          ...(slot.sent.includes(REQUEST_KEY) ? { requestNotice: true } : {}),
-        },
-      });
-    } catch (err) {
-      if (!(err instanceof ConditionFailed)) throw err;
-    }
-  });
   await store.appendAudit(opened);
   return opened.length;
 }
