@@ -70,7 +70,7 @@ import { COGNITO_ACTIONS } from '../shared/adapters/cognito-users';
 import { GSIS, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/adapters/dynamo/table';
 import { invitationMessage } from '../shared/domain/users';
 import { QUARANTINE_PREFIX, SUBMISSIONS_PREFIX } from '../shared/app/submissions';
-import { TEMPLATES_PREFIX } from '../shared/app/templates';
+import { TEMPLATES_PREFIX } from '../shared/app/template-views';
 import { ENV, type FunctionSpec, functionSpecs, type LambdaName, SENDER_CONCURRENCY } from './functions';
 import { acknowledge } from './nag';
 import { Observability } from './observability';

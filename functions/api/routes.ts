@@ -1,9 +1,16 @@
 // The `api` function's routes: administration, calendar, a unit's slots.
 import * as z from 'zod';
-import { getSettings, getUnit, putContacts, putObligation, putSettings, putUnit } from '../../shared/app/admin';
+import {
+  getSettings,
+  getUnit,
+  putContacts,
+  putObligation,
+  putSettings,
+  putUnit,
+} from '../../shared/app/admin';
 import { getCalendarYear, putCalendarYear } from '../../shared/app/calendar';
 import { declareEvent, eventBodySchema, listEvents } from '../../shared/app/events';
-import { obligationView } from '../../shared/app/templates';
+import { obligationView } from '../../shared/app/template-views';
 import { pageAfter } from '../../shared/app/paging';
 import { unitSlots } from '../../shared/app/slots';
 import { deps } from '../../shared/adapters/container';
@@ -125,7 +132,8 @@ export const apiRoutes = {
   }),
 
   'POST /v1/units/{unitId}/events': def({
-    summary: 'Declare an event of an event obligation (e.g. a normative document published); opens its slot(s)',
+    summary:
+      'Declare an event of an event obligation (e.g. a normative document published); opens its slot(s)',
     params: z.object({ unitId: unitIdSchema }),
     body: eventBodySchema,
     status: 201,
@@ -142,7 +150,11 @@ export const apiRoutes = {
     run: async ({ params, query, principal }) => {
       assertOwnUnit(principal, params.unitId);
       const year = query.year ?? Number(shanghaiDate(now()).slice(0, 4));
-      return pageAfter(await listEvents(deps().store, params.unitId, year), (e) => `${e.occurredOn}#${e.eventId}`, query);
+      return pageAfter(
+        await listEvents(deps().store, params.unitId, year),
+        (e) => `${e.occurredOn}#${e.eventId}`,
+        query,
+      );
     },
   }),
 

@@ -1,7 +1,7 @@
 // A unit's slots of a year, with every submitted version.
 import { notFound } from '../domain/errors';
 import type { Store } from './ports';
-import { templateView } from './templates';
+import { templateView } from './template-views';
 import { slotView } from './views';
 import { UPLOAD_EXPIRY_SECONDS } from './submissions';
 

@@ -7,15 +7,15 @@ import { ulid } from 'ulid';
 import * as z from 'zod';
 import { appliesTo } from '../domain/due';
 import { AppError, conflict, forbidden, notFound } from '../domain/errors';
-import type { Obligation, Principal, Template } from '../domain/model';
+import type { Principal, Template } from '../domain/model';
 import { checkContent, cleanFileName, declaredType, mimeOf } from '../domain/sniff';
 import { auditOffice } from './audit';
 import type { Clock, ObjectStore, Store } from './ports';
+import { TEMPLATES_PREFIX, templatePath, templateView } from './template-views';
 import { UPLOAD_EXPIRY_SECONDS } from './submissions';
 
 const SNIFF_BYTES = 16;
 
-export const TEMPLATES_PREFIX = 'templates/';
 /** A template download link lasts 5 minutes. */
 export const TEMPLATE_DOWNLOAD_SECONDS = 300;
 export const MAX_TEMPLATES = 20;
@@ -31,25 +31,6 @@ export const templateRequestSchema = z.strictObject({
 export type TemplateRequest = z.infer<typeof templateRequestSchema>;
 
 type Deps = { store: Store; clock: Clock; objects: ObjectStore };
-
-/** Where a unit or the office downloads a template (the API path; it answers 302). */
-export const templatePath = (obligationId: string, name: string) =>
-  `/v1/obligations/${obligationId}/templates/${encodeURIComponent(name)}`;
-
-/** A template as the API shows it: no storage key, the download path instead. */
-export const templateView = (obligationId: string, t: Template) => ({
-  name: t.name,
-  contentType: t.contentType,
-  size: t.size,
-  uploadedAt: t.uploadedAt,
-  url: templatePath(obligationId, t.name),
-});
-
-/** An obligation as the API shows it (templates without their storage keys). */
-export const obligationView = (ob: Obligation) => ({
-  ...ob,
-  templates: (ob.templates ?? []).map((t) => templateView(ob.obligationId, t)),
-});
 
 /** POST /v1/obligations/{id}/templates (office): a presigned POST; a template of the same name is replaced. */
 export async function requestTemplateUpload(
@@ -129,7 +110,11 @@ export async function templateDownloadUrl(
   }
   const t = (ob.templates ?? []).find((x) => x.name === name);
   if (!t) throw notFound(`template ${name}`);
-  const obj = await d.objects.read(t.key, { leadingBytes: SNIFF_BYTES, trailingBytes: 0, maxBytes: ob.maxBytes });
+  const obj = await d.objects.read(t.key, {
+    leadingBytes: SNIFF_BYTES,
+    trailingBytes: 0,
+    maxBytes: ob.maxBytes,
+  });
   if (!obj) throw notFound(`template ${name} (not uploaded yet)`);
   const type = declaredType(t.name);
   const check = checkContent(obj.leading, type, ob.allowedTypes);

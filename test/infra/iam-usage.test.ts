@@ -199,6 +199,8 @@ async function http(key: string, req: Req) {
     },
   } as unknown as HttpEvent;
   const r = await as(route.fn, () => h[route.fn](event, ctx(route.fn)));
+  // a template download answers 302 to its presigned GET
+  if (r.statusCode === 302) return { location: r.headers?.location } as Record<string, unknown>;
   if ((r.statusCode ?? 500) >= 300) throw new Error(`${key} answered ${r.statusCode}: ${String(r.body)}`);
   return JSON.parse(String(r.body)) as Record<string, unknown>;
 }
@@ -314,7 +316,36 @@ const SAMPLES: Record<string, () => Req> = {
   }),
   'POST /v1/users/{username}/disable': () => ({ params: { username: 'liaison-a' } }),
   'POST /v1/users/{username}/enable': () => ({ params: { username: 'liaison-a' } }),
+  // a declared normative document: its filing slot and the anniversary report's, with their notices
+  'POST /v1/units/{unitId}/events': () => ({
+    claims: unitA,
+    params: { unitId: A },
+    body: {
+      obligationId: 'normative-filing',
+      occurredOn: '2026-04-10',
+      title: '关于加强城镇管理的通知',
+      ref: '城政发〔2026〕3号',
+    },
+  }),
+  'GET /v1/units/{unitId}/events': () => ({ claims: unitA, params: { unitId: A }, query: { year: '2026' } }),
+  'POST /v1/slots/{obligationId}/{period}/{unitId}/acknowledge': () => ({
+    claims: unitA,
+    params: { obligationId: 'annual-summary', period: '2026', unitId: A },
+  }),
+  // run in templateScenario(): the office's presigned POST, the file, then a unit's download
+  'POST /v1/obligations/{obligationId}/templates': () => ({
+    params: { obligationId: 'annual-plan' },
+    body: { fileName: '计划模板.pdf', contentType: 'application/pdf', size: PDF.length },
+  }),
+  'GET /v1/obligations/{obligationId}/templates/{name}': () => ({
+    claims: unitA,
+    params: { obligationId: 'annual-plan', name: '计划模板.pdf' },
+  }),
 };
+const TEMPLATE_ROUTES = [
+  'POST /v1/obligations/{obligationId}/templates',
+  'GET /v1/obligations/{obligationId}/templates/{name}',
+];
 
 const sentBodies = (from = 0) => sqsServer.sent.slice(from).map((m) => JSON.parse(m.body) as OutgoingMessage);
 
@@ -328,6 +359,18 @@ async function uploadAs(req: Req): Promise<string> {
   const posted = await fetch(String(up.url), { method: 'POST', body: form });
   expect(posted.status, 'the presigned POST').toBeLessThan(300);
   return String(up.key);
+}
+
+/** The office attaches a template (presigned POST, then the file), a unit downloads it (302). */
+async function templateScenario() {
+  const ticket = await http(TEMPLATE_ROUTES[0]!, SAMPLES[TEMPLATE_ROUTES[0]!]!());
+  const form = new FormData();
+  for (const [k, v] of Object.entries(ticket.fields as Record<string, string>)) form.append(k, v);
+  form.append('file', new Blob([PDF], { type: 'application/pdf' }), 'template.pdf');
+  const posted = await fetch(String(ticket.url), { method: 'POST', body: form });
+  expect(posted.status, 'the template’s presigned POST').toBeLessThan(300);
+  const download = await http(TEMPLATE_ROUTES[1]!, SAMPLES[TEMPLATE_ROUTES[1]!]!());
+  expect(String(download.location)).toContain(encodeURIComponent(String(ticket.key)).replace(/%2F/g, '/'));
 }
 
 async function runScenarios() {
@@ -370,8 +413,21 @@ async function runScenarios() {
 
   // every HTTP route once (uploads' download link and review, api, chase)
   clock.set(new Date('2026-04-20T10:00:00+08:00'));
-  for (const key of Object.keys(SAMPLES)) if (key !== 'POST /v1/uploads') await http(key, SAMPLES[key]!());
+  for (const key of Object.keys(SAMPLES))
+    if (key !== 'POST /v1/uploads' && !TEMPLATE_ROUTES.includes(key)) await http(key, SAMPLES[key]!());
   await http('POST /v1/chase', { body: { obligationId: 'annual-summary', period: '2026', unitId: A } });
+  // a one-off request (临时报送): its slots open at once, each with a request notice (报送通知)
+  await http('PUT /v1/obligations/{obligationId}', {
+    params: { obligationId: 'self-inspection' },
+    body: {
+      kind: 'once',
+      name: '执法自查报告',
+      dueDate: '2026-05-20',
+      appliesTo: 'all',
+      instructions: '请按模板填写。',
+    },
+  });
+  await templateScenario();
 
   // an account whose group cannot be set is removed again (AdminDeleteUser)
   cognito.failNext('AdminAddUserToGroup', 'InternalErrorException');
