@@ -97,7 +97,8 @@ describe('the document as generated clients and linters see it', () => {
     expect(new Set(ids).size).toBe(routes.length);
     expect(doc.paths['/v1/units/{unitId}/contacts']!.put!.operationId).toBe('putUnitContacts');
     // a route added without a name of its own still gets one
-    expect(operationIdOf({ method: 'POST', path: '/v1/units/{unitId}/events' })).toBe('postUnitsByUnitIdEvents');
+    expect(operationIdOf({ method: 'POST', path: '/v1/units/{unitId}/archive' })).toBe('postUnitsByUnitIdArchive');
+    expect(doc.paths['/v1/units/{unitId}/events']!.post!.operationId).toBe('declareEvent');
   });
 
   it('passes Redocly’s recommended lint with no error and no warning', async () => {
