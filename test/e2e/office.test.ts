@@ -187,6 +187,7 @@ describe('the status board of 2,000 units', () => {
         '已提醒次数',
         '催报次数',
         '最新报送编号',
+        '签收时间',
       ]);
       expect(rows.length).toBe(N + 1);
       const byId = new Map(rows.slice(1).map((row) => [row[0], row]));
@@ -195,6 +196,8 @@ describe('the status board of 2,000 units', () => {
         expect(row[1]).toBe(item.name);
         expect(row[3]).toBe(item.onTime === null ? '' : item.onTime ? '是' : '否');
         expect(row[4]).toBe(item.lateDays === null ? '' : String(item.lateDays));
+        expect(row[11]).toBe(''); // nobody signed for the request (签收) here: 未签收
+        expect(item.acknowledgedAt).toBeNull();
       }
       expect(byId.get(unitId(1))![5]).toBe('2026-12-10 10:00:00');
     }
