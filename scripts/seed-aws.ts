@@ -1,4 +1,5 @@
-// Loads the five obligations of SPEC §1 (shared/domain/defaults.ts) into a deployed stack's table,
+// Loads the default obligations (shared/domain/defaults.ts: the five of SPEC §1 and the two
+// normative-document duties) into a deployed stack's table,
 // once, with the operator's own AWS credentials (the functions' roles cannot: no function may write
 // obligations but the API, and the API needs an office token). Run right after the first deploy:
 //   BAOSONG_TABLE=<output TableName> BAOSONG_REGION=<region> npm run seed:aws

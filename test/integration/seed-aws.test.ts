@@ -1,4 +1,4 @@
-// scripts/seed-aws.ts on DynamoDB Local: the five obligations on an empty table, once; a table
+// scripts/seed-aws.ts on DynamoDB Local: the seven default obligations on an empty table, once; a table
 // that already holds obligations is left as it is.
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -23,11 +23,12 @@ beforeAll(async () => {
 });
 
 describe('npm run seed:aws', () => {
-  it('writes the five obligations of SPEC §1 to an empty table, then never again', async () => {
-    expect(await seedObligations(store)).toBe(5);
+  it('writes the seven default obligations (SPEC §1’s five, the two normative-document duties) to an empty table, then never again', async () => {
+    expect(await seedObligations(store)).toBe(7);
     const ids = (await store.listObligations()).map((o) => o.obligationId).sort();
     expect(ids).toEqual(defaultObligations.map((o) => o.obligationId).sort());
-    expect(ids).toHaveLength(5);
+    expect(ids).toHaveLength(7);
+    expect(ids).toEqual(expect.arrayContaining(['normative-filing', 'normative-review']));
     // an edited obligation survives a second run
     const plan = defaultObligations.find((o) => o.obligationId === 'annual-plan')!;
     await store.write([{ type: 'putObligation', obligation: { ...plan, name: '改过的名称' } }]);
