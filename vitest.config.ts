@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/bench/**', 'node_modules/**'],
+    exclude: ['test/bench/**', 'test/reliability/**', 'node_modules/**'],
     globalSetup: ['test/setup/global.ts'],
     setupFiles: ['test/setup/each.ts'],
     testTimeout: 60_000,

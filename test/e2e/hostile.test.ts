@@ -1,10 +1,14 @@
 // Hostile requests over HTTP on the local runtime (`npm start`'s, infra/local/): the per-unit cap
 // on upload forms (429 too_many_requests with Retry-After, nothing written, exact under
-// concurrency) and a malformed percent-escape in a path (400, never 500). Issue 11, defects 6 and 7.
+// concurrency), a malformed percent-escape in a path (400, never 500) — issue 11, defects 6 and 7 —
+// and a short run of the fuzzer (`npm run test:reliability` runs ≥ 10,000).
+import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notifyPipeline } from '../../infra/local/notify-pipeline';
 import { plugins } from '../../infra/local/plugins';
 import { type LocalRuntime, startLocal } from '../../infra/local/server';
 import { UPLOAD_FORM_WINDOW_SECONDS, UPLOAD_FORMS_PER_WINDOW } from '../../shared/app/submissions';
+import { ERROR_STATUS, requestArb } from '../support/fuzz';
 import { devToken, request, setClock, tableSnapshot } from '../support/local-http';
 
 let rt: LocalRuntime;
@@ -109,6 +113,19 @@ describe('defect 7: a unit’s open upload forms are capped', () => {
   });
 });
 
+describe('an upload past the cut-off', () => {
+  it('is 409 closed, and uses no form of the window', async () => {
+    // annual-summary 2026: due 12-05 → Monday 12-07, 30 days' grace → cut-off 2027-01-06.
+    await setClock(rt, '2027-01-06T23:59:00+08:00');
+    expect((await askForm('cap-other')).status).toBe(201);
+    await setClock(rt, '2027-01-07T00:00:00+08:00');
+    const before = await tableSnapshot(rt);
+    const r = await askForm('cap-other');
+    expect([r.status, r.body.error.code]).toEqual([409, 'closed']);
+    expect(await tableSnapshot(rt)).toBe(before);
+  });
+});
+
 describe('defect 6: a malformed percent-escape in a path is 400, never 500', () => {
   it.each([
     '/v1/units/%E0%A4%A',
@@ -131,4 +148,40 @@ describe('defect 6: a malformed percent-escape in a path is 400, never 500', () 
     expect(r.body.error.details[0].field).toMatch(/^path\./);
     expect(await tableSnapshot(rt)).toBe(before);
   });
+});
+
+describe('a short fuzz run (the long one: npm run test:reliability)', () => {
+  it('150 hostile requests: no 5xx, the error shape, rejected requests change nothing', async () => {
+    await setClock(rt, '2026-04-10T13:00:00+08:00');
+    const sub = await askForm('cap-town');
+    expect(sub.status).toBe(201);
+    const byCaller: Record<string, string | undefined> = {
+      office,
+      own: tokens['cap-town'],
+      other: tokens['cap-dept'],
+      garbage: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
+    };
+    let baseline = await tableSnapshot(rt);
+    const known = { ownUnit: 'cap-town', otherUnit: 'cap-dept', submissionId: sub.body.submissionId };
+    await fc.assert(
+      fc.asyncProperty(requestArb(known), async (req) => {
+        const r = await request(rt, req.path, {
+          method: req.method,
+          rawBody: req.body,
+          token: req.caller === 'none' ? undefined : byCaller[req.caller],
+          headers: req.headers,
+        });
+        const what = `${req.method} ${req.path.slice(0, 120)} as ${req.caller} → ${r.status}`;
+        expect(r.status, what).toBeLessThan(500);
+        if (r.status >= 400) {
+          expect(ERROR_STATUS[r.body?.error?.code], what).toContain(r.status);
+          expect(await tableSnapshot(rt), `${what}: the table changed`).toBe(baseline);
+        } else {
+          if (req.method !== 'GET') await notifyPipeline(rt).drain(); // what a chase queued goes out first
+          baseline = await tableSnapshot(rt);
+        }
+      }),
+      { numRuns: 150, endOnFailure: true },
+    );
+  }, 300_000);
 });

@@ -49,13 +49,22 @@ export const setClock = (rt: LocalRuntime, now: string | null) =>
  * strings mean a byte-for-byte equal table.
  */
 export async function tableSnapshot(rt: LocalRuntime): Promise<string> {
-  const items: Array<Record<string, AttributeValue>> = [];
-  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-  do {
-    const r = await rt.clients.dynamodb.send(new ScanCommand({ TableName: TABLE, ExclusiveStartKey }));
-    items.push(...(r.Items ?? []));
-    ExclusiveStartKey = r.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  // A parallel scan (4 segments): the same items, sooner.
+  const segments = await Promise.all(
+    [0, 1, 2, 3].map(async (Segment) => {
+      const out: Array<Record<string, AttributeValue>> = [];
+      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+      do {
+        const r = await rt.clients.dynamodb.send(
+          new ScanCommand({ TableName: TABLE, ExclusiveStartKey, Segment, TotalSegments: 4 }),
+        );
+        out.push(...(r.Items ?? []));
+        ExclusiveStartKey = r.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return out;
+    }),
+  );
+  const items = segments.flat();
   const canonical = (v: unknown): unknown =>
     Array.isArray(v)
       ? v.map(canonical)
