@@ -1,6 +1,6 @@
 // What mutation testing showed unpinned (issue 11): each test fails if the rule is mutated.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Pacer } from '../../../shared/app/pacer';
+// (The pacer is pinned by test/unit/app/pacer.test.ts.)
+import { describe, expect, it } from 'vitest';
 import { appliesTo, lateDaysOf, newSlot } from '../../../shared/domain/due';
 import type { Slot } from '../../../shared/domain/model';
 import { applySlotEvent } from '../../../shared/domain/slotState';
@@ -79,38 +79,5 @@ describe('a returned quota record leaves count unchanged', () => {
       '2026-09-05',
     );
     expect([slot.state, slot.count]).toEqual(['submitted', 3]);
-  });
-});
-
-describe('the pacer keeps under its rate', () => {
-  afterEach(() => vi.useRealTimers());
-  it('at 2 per second, 5 takes: 1 at once, then one every 500 ms, in order', async () => {
-    vi.useFakeTimers({ now: 0 });
-    const pacer = new Pacer(2);
-    const done: Array<[number, number]> = [];
-    for (let i = 0; i < 5; i++) void pacer.take().then(() => done.push([i, Date.now()]));
-    await vi.advanceTimersByTimeAsync(0);
-    // the bucket starts full at its rate (2 tokens): two go at once
-    expect(done).toEqual([
-      [0, 0],
-      [1, 0],
-    ]);
-    await vi.advanceTimersByTimeAsync(1600);
-    expect(done).toEqual([
-      [0, 0],
-      [1, 0],
-      [2, 500],
-      [3, 1000],
-      [4, 1500],
-    ]);
-  });
-  it('a lower rate from setRate applies to the next takes', async () => {
-    vi.useFakeTimers({ now: 0 });
-    const pacer = new Pacer(1);
-    await pacer.take();
-    pacer.setRate(0.5);
-    const t = pacer.take().then(() => Date.now());
-    await vi.advanceTimersByTimeAsync(2100);
-    expect(await t).toBe(2000);
   });
 });
