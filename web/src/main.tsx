@@ -98,6 +98,7 @@ const OFFICE_NAV: Array<[string, string]> = [
 ];
 const UNIT_NAV: Array<[string, string]> = [
   ['u', '我的报送事项'],
+  ['e', '文件报备'],
   ['unit', '单位信息'],
 ];
 

@@ -70,10 +70,19 @@ function CountsChart({ counts }: { counts: Board['counts'] }) {
   );
 }
 
-type SortKey = 'name' | 'state' | 'submittedAt' | 'lateDays' | 'escalationLevel' | 'remindersSent' | 'chaseCount';
+type SortKey =
+  | 'name'
+  | 'state'
+  | 'acknowledgedAt'
+  | 'submittedAt'
+  | 'lateDays'
+  | 'escalationLevel'
+  | 'remindersSent'
+  | 'chaseCount';
 const COLS: Array<[SortKey, string]> = [
   ['name', '单位'],
   ['state', '状态'],
+  ['acknowledgedAt', '签收'],
   ['submittedAt', '首次报送'],
   ['lateDays', '按时 / 逾期'],
   ['escalationLevel', '催告级别'],
@@ -96,7 +105,13 @@ const ZH = new Intl.Collator('zh-CN');
 
 export function sortRows(rows: BoardRow[], key: SortKey, asc: boolean): BoardRow[] {
   const val = (r: BoardRow): string | number =>
-    key === 'state' ? STATE_ORDER[r.state] : key === 'name' ? r.name : key === 'submittedAt' ? (r.submittedAt ?? '~') : (r[key] ?? -1);
+    key === 'state'
+      ? STATE_ORDER[r.state]
+      : key === 'name'
+        ? r.name
+        : key === 'submittedAt' || key === 'acknowledgedAt'
+          ? (r[key] ?? '~')
+          : (r[key] ?? -1);
   const out = [...rows].sort((a, b) => {
     const x = val(a);
     const y = val(b);
@@ -221,6 +236,7 @@ function BoardTable({ board, onChanged }: { board: Board; onChanged: () => void 
                   <StateBadge state={r.state} />
                   {r.extendedUntil && <div class="sub">延期至 {monthDay(r.extendedUntil)}</div>}
                 </td>
+                <td class="signed">{r.acknowledgedAt ? localTime(r.acknowledgedAt) : <span class="unsigned">未签收</span>}</td>
                 <td>{localTime(r.submittedAt)}</td>
                 <td class={r.onTime === false ? 'late' : ''}>{timing(r.onTime, r.lateDays)}</td>
                 <td>{r.escalationLevel || ''}</td>

@@ -20,6 +20,9 @@ import type {
   CalendarYear,
   Contact,
   ContactsBody,
+  DeclaredEvent,
+  DutyEventView,
+  EventBody,
   Obligation,
   ObligationExtras,
   Page,
@@ -57,8 +60,42 @@ const UPLOADABLE = new Set(['open', 'overdue', 'returned', 'submitted']);
 const latestReceived = (s: SlotView) =>
   [...s.submissions].reverse().find((x) => x.state !== 'awaiting-upload' && x.state !== 'rejected');
 
+/** A slot's period as a liaison reads it: an event's document title, or 2026年第四季度 and the like. */
+const slotPeriod = (s: SlotView) =>
+  s.event ? `${s.event.title}${s.event.ref ? `（${s.event.ref}）` : ''}` : periodLabel(s.period);
+
+/** 签收: the unit signs for the request (报送通知); once signed, when. */
+function SignFor({ slot, onSigned }: { slot: SlotView; onSigned?: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState<unknown>(null);
+  if (slot.acknowledgedAt) return <dd class="signed">已签收（{localTime(slot.acknowledgedAt)}）</dd>;
+  const sign = async () => {
+    setBusy(true);
+    setErr(null);
+    try {
+      await api.send('POST', `/v1/slots/${slot.obligationId}/${encodeURIComponent(slot.period)}/${slot.unitId}/acknowledge`, undefined);
+      onSigned?.();
+    } catch (e) {
+      setErr(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <dd>
+      未签收{' '}
+      {onSigned && (
+        <button type="button" class="small" disabled={busy} onClick={sign}>
+          签收
+        </button>
+      )}
+      {err !== null && <Problem error={err} />}
+    </dd>
+  );
+}
+
 /** The lines that explain a slot's timing, as a liaison needs them. */
-function SlotFacts({ slot, ctx }: { slot: SlotView; ctx: Ctx }) {
+function SlotFacts({ slot, ctx, onSigned }: { slot: SlotView; ctx: Ctx; onSigned?: () => void }) {
   const today = shanghaiDay();
   const eff = slot.effectiveDeadline;
   const last = latestReceived(slot);
@@ -67,6 +104,12 @@ function SlotFacts({ slot, ctx }: { slot: SlotView; ctx: Ctx }) {
   const left = daysBetween(today, eff);
   return (
     <dl class="facts">
+      {slot.event && (
+        <>
+          <dt>发布日期</dt>
+          <dd>{longDate(slot.event.occurredOn)}</dd>
+        </>
+      )}
       <dt>截止日期</dt>
       <dd>
         <strong class="deadline">{longDate(eff)}</strong>
@@ -103,6 +146,8 @@ function SlotFacts({ slot, ctx }: { slot: SlotView; ctx: Ctx }) {
           </dd>
         </>
       )}
+      <dt>签收</dt>
+      <SignFor slot={slot} onSigned={onSigned} />
       {returned && (
         <>
           <dt>退回意见</dt>
@@ -123,6 +168,9 @@ function SlotList({ unitId, year }: { unitId: string; year: number }) {
     <section>
       <div class="heading">
         <h1>我的报送事项</h1>
+        <a class="button" href="#/e">
+          报备规范性文件
+        </a>
         <label class="inline">
           年度
           <select
@@ -152,11 +200,11 @@ function SlotList({ unitId, year }: { unitId: string; year: number }) {
                       <a href={href('u', s.obligationId, s.period)}>
                         {ctx.obligations.get(s.obligationId)?.name ?? s.obligationId}
                       </a>
-                      <span class="period">{periodLabel(s.period)}</span>
+                      <span class="period">{slotPeriod(s)}</span>
                     </h2>
                     <StateBadge state={s.state} />
                   </div>
-                  <SlotFacts slot={s} ctx={ctx} />
+                  <SlotFacts slot={s} ctx={ctx} onSigned={r.reload} />
                   <a class="button" href={href('u', s.obligationId, s.period)}>
                     {UPLOADABLE.has(s.state) ? '报送 / 查看' : '查看'}
                   </a>
@@ -344,6 +392,36 @@ function Versions({ slot }: { slot: SlotView }) {
   );
 }
 
+/** 附件模板: the forms the office attached, downloaded through the API (302 to a short-lived link). */
+function Templates({ slot }: { slot: SlotView }) {
+  const [err, setErr] = useState<unknown>(null);
+  const list = slot.templates ?? [];
+  if (list.length === 0) return null;
+  return (
+    <div>
+      <h2>附件模板</h2>
+      <ul class="templates">
+        {list.map((t) => (
+          <li key={t.name}>
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                setErr(null);
+                api.download(t.url, t.name).catch(setErr);
+              }}
+            >
+              {t.name}
+            </button>{' '}
+            <span class="sub">{fileSize(t.size)}</span>
+          </li>
+        ))}
+      </ul>
+      {err !== null && <Problem error={err} />}
+    </div>
+  );
+}
+
 function SlotPage({ unitId, obligationId, period }: { unitId: string; obligationId: string; period: string }) {
   const year = Number(period.slice(0, 4));
   const r = useLoad(() => loadPortal(unitId, year), [unitId, year]);
@@ -366,41 +444,19 @@ function SlotPage({ unitId, obligationId, period }: { unitId: string; obligation
             <>
               <div class="heading">
                 <h1>
-                  {ob.name} <span class="period">{periodLabel(period)}</span>
+                  {ob.name} <span class="period">{slotPeriod(slot)}</span>
                 </h1>
                 <StateBadge state={slot.state} />
               </div>
               <div class="card">
-                <SlotFacts slot={slot} ctx={ctx} />
+                <SlotFacts slot={slot} ctx={ctx} onSigned={r.reload} />
                 {ob.instructions && (
                   <div class="instructions">
                     <h2>报送说明</h2>
                     <p>{ob.instructions}</p>
                   </div>
                 )}
-                {ob.templates && ob.templates.length > 0 && (
-                  <div>
-                    <h2>附件模板</h2>
-                    <ul>
-                      {ob.templates.map((t) => {
-                        const name = typeof t === 'string' ? t : t.name;
-                        return (
-                          <li key={name}>
-                            <button
-                              type="button"
-                              class="link"
-                              onClick={() =>
-                                api.download(`/v1/obligations/${ob.obligationId}/templates/${encodeURIComponent(name)}`, name)
-                              }
-                            >
-                              {name}
-                            </button>
-                          </li>
-                        );
-                      })}
-                    </ul>
-                  </div>
-                )}
+                <Templates slot={slot} />
               </div>
               {UPLOADABLE.has(slot.state) ? (
                 <Uploader ob={ob} slot={slot} onDone={r.reload} />
@@ -559,10 +615,151 @@ export function ContactsEditor({ contacts, onChange }: { contacts: Contact[]; on
   );
 }
 
+/** 文件报备: the unit declares a normative document it published (an `event` duty); its slots open at once. */
+function EventsPage({ unitId, year }: { unitId: string; year: number }) {
+  const r = useLoad(
+    async () => {
+      const [events, obligations] = await Promise.all([
+        allPages((c) =>
+          api.get<Page<DutyEventView>>(
+            `/v1/units/${unitId}/events?year=${year}${c ? `&cursor=${encodeURIComponent(c)}` : ''}`,
+          ),
+        ),
+        allPages((c) => api.get<Page<Ob>>(`/v1/obligations${c ? `?cursor=${encodeURIComponent(c)}` : ''}`)),
+      ]);
+      // What a unit declares: event duties no other duty opens as its follow-up (e.g. 规范性文件备案,
+      // whose 周年报告 follows by itself).
+      const followUps = new Set(
+        obligations.flatMap((o) => (o.kind === 'event' ? (o.followUps ?? []).map((f) => f.obligationId) : [])),
+      );
+      const kinds = obligations.filter((o) => o.kind === 'event' && o.active !== false && !followUps.has(o.obligationId));
+      return { events, kinds, names: new Map(obligations.map((o) => [o.obligationId, o.name])) };
+    },
+    [unitId, year],
+  );
+  const today = shanghaiDay();
+  const [form, setForm] = useState({ obligationId: '', title: '', ref: '', occurredOn: '' });
+  const [err, setErr] = useState<unknown>(null);
+  const [done, setDone] = useState<DeclaredEvent | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (patch: Partial<typeof form>) => setForm({ ...form, ...patch });
+  const submit = async (e: Event, fallback: string) => {
+    e.preventDefault();
+    setErr(null);
+    setDone(null);
+    setBusy(true);
+    try {
+      const body: EventBody = {
+        obligationId: form.obligationId || fallback,
+        occurredOn: form.occurredOn,
+        title: form.title.trim(),
+        ...(form.ref.trim() ? { ref: form.ref.trim() } : {}),
+      };
+      setDone(await api.send<DeclaredEvent>('POST', `/v1/units/${unitId}/events`, body));
+      setForm({ ...form, title: '', ref: '', occurredOn: '' });
+      r.reload();
+    } catch (x) {
+      setErr(x);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section>
+      <p>
+        <a href="#/u">← 我的报送事项</a>
+      </p>
+      <h1>报备规范性文件</h1>
+      <Show r={r}>
+        {(ctx) => (
+          <>
+            {ctx.kinds.length === 0 ? (
+              <p>目前没有需要报备的事项。</p>
+            ) : (
+              <form class="card" onSubmit={(e) => submit(e, ctx.kinds[0]!.obligationId)}>
+                <p class="hint">本单位制发的规范性文件，请在发布后按时限报备；提交后即生成报送事项（含周年情况报告）。</p>
+                <label>
+                  报备事项
+                  <select value={form.obligationId || ctx.kinds[0]!.obligationId} onChange={(e) => set({ obligationId: (e.target as HTMLSelectElement).value })}>
+                    {ctx.kinds.map((o) => (
+                      <option key={o.obligationId} value={o.obligationId}>
+                        {o.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  文件标题
+                  <input required maxLength={200} value={form.title} onInput={(e) => set({ title: (e.target as HTMLInputElement).value })} />
+                </label>
+                <label>
+                  文号（选填）
+                  <input maxLength={100} placeholder="如 城政发〔2026〕3号" value={form.ref} onInput={(e) => set({ ref: (e.target as HTMLInputElement).value })} />
+                </label>
+                <label>
+                  发布日期
+                  <input type="date" required max={today} value={form.occurredOn} onInput={(e) => set({ occurredOn: (e.target as HTMLInputElement).value })} />
+                </label>
+                <p>
+                  <button type="submit" class="primary" disabled={busy}>
+                    报备
+                  </button>
+                </p>
+                {err !== null && <Problem error={err} />}
+                {done && (
+                  <div class="ok" role="status">
+                    <p>已报备《{done.title}》，生成以下报送事项：</p>
+                    <ul>
+                      {done.slots.map((s) => (
+                        <li key={s.obligationId}>
+                          <a href={href('u', s.obligationId, s.period)}>{ctx.names.get(s.obligationId) ?? s.obligationId}</a>：请于{' '}
+                          {longDate(s.effectiveDeadline)} 前报送
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                )}
+              </form>
+            )}
+            <h2>{year}年已报备的文件</h2>
+            {ctx.events.length === 0 ? (
+              <p>暂无。</p>
+            ) : (
+              <table class="table events">
+                <thead>
+                  <tr>
+                    <th scope="col">发布日期</th>
+                    <th scope="col">文件标题</th>
+                    <th scope="col">文号</th>
+                    <th scope="col">报备事项</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {ctx.events.map((ev) => (
+                    <tr key={ev.eventId}>
+                      <td>{ev.occurredOn}</td>
+                      <td>
+                        <a href={href('u', ev.obligationId, ev.eventId)}>{ev.title}</a>
+                      </td>
+                      <td>{ev.ref ?? ''}</td>
+                      <td>{ctx.names.get(ev.obligationId) ?? ev.obligationId}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
 export function Portal({ unitId, route }: { unitId: string; route: Route }) {
   const [a, b, c] = route.parts;
   if (a === 'r' && b) return <ReceiptPage submissionId={b} />;
   if (a === 'unit') return <UnitInfo unitId={unitId} />;
+  if (a === 'e') return <EventsPage unitId={unitId} year={Number(route.query.get('year')) || thisYear()} />;
   if (a === 'u' && b && c) return <SlotPage unitId={unitId} obligationId={b} period={c} />;
   if (a === undefined || a === 'u') return <SlotList unitId={unitId} year={Number(route.query.get('year')) || thisYear()} />;
   return <p class="problem">没有这个页面。</p>;

@@ -12,6 +12,9 @@ import type {
   ChaseBody,
   ContactInput,
   ContactsBody,
+  DeclaredEvent,
+  EventBody,
+  EventList,
   ExtensionBody,
   Me,
   Obligation,
@@ -40,6 +43,8 @@ export type {
   CalendarBody,
   CalendarYear,
   ContactsBody,
+  DeclaredEvent,
+  EventBody,
   Me,
   Obligation,
   ObligationBody,
@@ -68,6 +73,7 @@ export type Board = StatusBoard;
 export type BoardRow = StatusRow;
 export type OverdueRow = OverdueList['items'][number];
 export type AuditPage = AuditTrail;
+export type DutyEventView = EventList['items'][number];
 export type Contact = ContactInput;
 /** Fields other obligation kinds may carry (instructions, templates) — shown when present. */
 export type ObligationExtras = { instructions?: string; templates?: Array<{ name: string } | string> };
