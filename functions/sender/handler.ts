@@ -34,6 +34,7 @@ import { type Channel, METRIC, noMetrics } from '../../shared/app/metrics';
 import { SendConfigError, ThrottledError } from '../../shared/app/ports';
 import { Pacer } from '../../shared/app/pacer';
 import { logger } from '../../shared/http/logger';
+import { SMS_TEMPLATE_IDS } from '../../shared/domain/sms-templates';
 
 /** Batches the event source runs at once (the stack's maxConcurrency); the local runtime runs 1. */
 const concurrency = () => Number(process.env.SENDER_CONCURRENCY ?? 2);
@@ -51,6 +52,9 @@ export const messageSchema = z.object({
   kind: z.string().min(1),
   recipient: z.string().optional(),
   throttled: z.number().int().min(0).optional(),
+  template: z
+    .object({ template: z.enum(SMS_TEMPLATE_IDS), params: z.record(z.string(), z.string().max(500)) })
+    .optional(),
   deferred: z.number().int().min(0).optional(),
 });
 

@@ -179,7 +179,11 @@ export async function deliver(
       });
     } else {
       if (!d.sms) throw new Error('no SMS sender configured');
-      await d.sms.send({ to: msg.to, text: toWellFormed(smsBody(settings.smsSignature, msg.text)) });
+      await d.sms.send({
+        to: msg.to,
+        text: toWellFormed(smsBody(settings.smsSignature, msg.text)),
+        ...(msg.template ? { template: msg.template } : {}),
+      });
     }
   } catch (err) {
     if (err instanceof PermanentDeliveryError) {

@@ -50,6 +50,7 @@ export function fanOut(
         channel: 'sms',
         to: r.phone,
         text: m.sms,
+        template: m.smsTemplate,
         recipient: r.role,
         ...meta,
       });

@@ -11,6 +11,7 @@ import type {
   Unit,
 } from '../domain/model';
 import type { NewUser, UserAccount } from '../domain/users';
+import type { SmsTemplate } from '../domain/sms-templates';
 
 export type Page<T> = { items: T[]; nextCursor?: string };
 export type PageRequest = { limit?: number; cursor?: string };
@@ -207,6 +208,8 @@ export type OutgoingMessage = {
   throttled?: number;
   /** Times the sender put it back untried while its channel was paused (misconfigured sending). */
   deferred?: number;
+  /** SMS: the registered template and its parameters (`text` is it rendered). */
+  template?: SmsTemplate;
 };
 
 export interface Mailer {
@@ -215,7 +218,9 @@ export interface Mailer {
 }
 
 export interface SmsSender {
-  send(input: { to: string; text: string }): Promise<void>;
+  /** `text` for services that send free text (End User Messaging); `template` for those that send
+   *  only registered templates with parameters (Alibaba Cloud SMS). */
+  send(input: { to: string; text: string; template?: SmsTemplate }): Promise<void>;
 }
 
 /** A queue of outgoing messages (SQS on AWS, in-process locally). */

@@ -403,6 +403,7 @@ async function officeDigest(
         channel: 'sms',
         to: c.phone,
         text: m.sms,
+        template: m.smsTemplate,
         recipient: 'office',
         ...meta,
       });

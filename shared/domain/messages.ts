@@ -4,8 +4,11 @@
 import { daysBetween, formatDateZh, shanghaiDate, shanghaiDateTime, weekday } from './dates';
 import type { FileType, IsoDate, SlotState } from './model';
 import { typeList } from './sniff';
+import { type SmsTemplate, sms } from './sms-templates';
 
-export type Message = { subject: string; text: string; sms: string };
+/** `sms` is `smsTemplate` rendered (./sms-templates.ts): text for End User Messaging, template +
+ *  parameters for Alibaba Cloud SMS. */
+export type Message = { subject: string; text: string; sms: string; smsTemplate: SmsTemplate };
 
 /** What every notice names: the unit, the report, the period and the effective deadline. */
 export type SlotRef = {
@@ -127,7 +130,14 @@ export function reminderMessage(input: ReminderInput): Message {
       input.today,
       toSlot(input.link),
     ),
-    sms: `${input.unitName}：${what}${daysLeft === 0 ? `今天截止（${shortDateZh(due, false)}）` : `${shortDateZh(due)}截止，还剩${daysLeft}天`}，请及时登录系统报送。`,
+    ...sms('reminder', {
+      unit: input.unitName,
+      report: what,
+      deadline:
+        daysLeft === 0
+          ? `今天截止（${shortDateZh(due, false)}）`
+          : `${shortDateZh(due)}截止，还剩${daysLeft}天`,
+    }),
   };
 }
 
@@ -155,7 +165,7 @@ export function escalationMessage(input: EscalationInput): Message {
       input.today,
       toSlot(input.link),
     ),
-    sms: `${to}：${what}应于${shortDateZh(due)}前报送，已逾期${input.lateDays}个工作日，请督促报送。`,
+    ...sms('escalation', { recipient: to, report: what, due: shortDateZh(due), days: input.lateDays }),
   };
 }
 
@@ -224,7 +234,7 @@ export function officeDigestMessage(
       date,
       { label: '逾期清单', url: overdueLink },
     ),
-    sms: `逾期汇总：升级督办${escalated.length}项，今日新增逾期${fresh.length}项，详见邮件或登录报送系统查看。`,
+    ...sms('digest', { escalated: escalated.length, fresh: fresh.length }),
   };
 }
 
@@ -255,7 +265,13 @@ export function chaseMessage(input: ChaseInput): Message {
       input.today,
       toSlot(input.link),
     ),
-    sms: `${input.unitName}：${report(input)}${overdue ? `已逾期${input.lateDays ? `${input.lateDays}个工作日` : ''}` : `${shortDateZh(due)}截止`}，尚未报送，请尽快登录系统报送。`,
+    ...sms('chase', {
+      unit: input.unitName,
+      report: report(input),
+      status: overdue
+        ? `已逾期${input.lateDays ? `${input.lateDays}个工作日` : ''}`
+        : `${shortDateZh(due)}截止`,
+    }),
   };
 }
 
@@ -306,7 +322,12 @@ export function receiptMessage(input: ReceiptInput): Message {
       shanghaiDate(input.receivedAt),
       { label: '查看回执', url: input.link },
     ),
-    sms: `${input.unitName}${report(ref)}已收到，回执${number}，${status === '按时' ? '按时报送' : status}。`,
+    ...sms('receipt', {
+      unit: input.unitName,
+      report: report(ref),
+      number,
+      status: status === '按时' ? '按时报送' : status,
+    }),
   };
 }
 
@@ -348,7 +369,7 @@ export function rejectionMessage(input: RejectionInput): Message {
       input.receivedAt ? shanghaiDate(input.receivedAt) : undefined,
       toSlot(input.link),
     ),
-    sms: `${input.unitName}：${report(ref)}文件未通过校验，未予接收，请查看邮件了解原因后重新上传。`,
+    ...sms('rejection', { unit: input.unitName, report: report(ref) }),
   };
 }
 
@@ -369,7 +390,7 @@ export function returnedMessage(input: ReturnedInput): Message {
       input.today,
       toSlot(input.link),
     ),
-    sms: `${input.unitName}：${report(input)}已退回修改，请于${shortDateZh(input.resubmitBy)}前重新报送。`,
+    ...sms('returned', { unit: input.unitName, report: report(input), due: shortDateZh(input.resubmitBy) }),
   };
 }
 
@@ -401,6 +422,6 @@ export function requestMessage(input: RequestInput): Message {
       input.today,
       toSlot(input.link),
     ),
-    sms: `${input.unitName}：请于${shortDateZh(due)}前报送${report(input)}，详见报送通知邮件。`,
+    ...sms('request', { unit: input.unitName, due: shortDateZh(due), report: report(input) }),
   };
 }
