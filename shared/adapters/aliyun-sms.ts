@@ -5,13 +5,16 @@
 //   { accessKeyId, accessKeySecret, signName, templates: { reminder: "SMS_…", … }, endpoint?, protocol? }
 // Outcomes, as the sender expects them:
 //   OK → sent; throttling / flow control (isv.BUSINESS_LIMIT_CONTROL, isv.DAY_LIMIT_CONTROL,
-//   Throttling*) → ThrottledError (retried later); an invalid or blacklisted number, or a template,
-//   signature or parameter the service refuses → PermanentDeliveryError (recorded, never retried);
-//   anything else (network, isp.SYSTEM_ERROR, …) is rethrown so the queue retries.
+//   Throttling*) → ThrottledError (retried later); the account's settings refused (AccessKey,
+//   request signature, SMS signature or template not approved, no balance, account stopped) →
+//   SendConfigError (the sender pauses SMS: one alarm, not a failure per message); an invalid or
+//   blacklisted number, missing or refused parameters, or a kind with no registered code →
+//   PermanentDeliveryError (recorded, never retried); anything else (network, isp.SYSTEM_ERROR, …)
+//   is rethrown so the queue retries.
 import DysmsapiModule, { SendSmsRequest } from '@alicloud/dysmsapi20170525';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import * as z from 'zod';
-import { PermanentDeliveryError, type SmsSender, ThrottledError } from '../app/ports';
+import { PermanentDeliveryError, SendConfigError, type SmsSender, ThrottledError } from '../app/ports';
 import { SMS_TEMPLATE_IDS, type SmsTemplate } from '../domain/sms-templates';
 
 // A CJS module with `exports.default`: under ESM the class may sit on `.default` (as esbuild's and
@@ -45,24 +48,29 @@ const PERMANENT = new Set([
   'isv.MOBILE_NUMBER_ILLEGAL',
   'isv.BLACK_KEY_CONTROL_LIMIT',
   'isv.MOBILE_IN_BLACK',
-  'isv.SMS_TEMPLATE_ILLEGAL',
-  'isv.SMS_SIGNATURE_ILLEGAL',
   'isv.TEMPLATE_MISSING_PARAMETERS',
   'isv.TEMPLATE_PARAMS_ILLEGAL',
   'isv.PARAM_LENGTH_LIMIT',
   'isv.INVALID_PARAMETERS',
   'isv.MOBILE_COUNT_OVER_LIMIT',
+]);
+/** The account's settings are wrong, not the message: SMS is paused, one alarm (as End User Messaging's). */
+const CONFIG = new Set([
+  'isv.SMS_TEMPLATE_ILLEGAL',
+  'isv.SMS_SIGNATURE_ILLEGAL',
   'isv.AMOUNT_NOT_ENOUGH',
   'isv.OUT_OF_SERVICE',
   'isv.ACCOUNT_ABNORMAL',
   'SignatureDoesNotMatch',
   'InvalidAccessKeyId.NotFound',
+  'InvalidAccessKeyId',
 ]);
 
 /** An Alibaba Cloud error code → the sender's outcome (the code only: no number in what is recorded). */
 export function mapAliyunCode(code: string | undefined): Error | null {
   if (!code || code === 'OK') return null;
   if (THROTTLED.has(code) || code.startsWith('Throttling')) return new ThrottledError(`SMS ${code}`);
+  if (CONFIG.has(code)) return new SendConfigError(`SMS ${code}`);
   if (PERMANENT.has(code)) return new PermanentDeliveryError(`SMS ${code}`);
   return new Error(`SMS ${code}`);
 }

@@ -4,11 +4,12 @@
 // `secure`: TLS from the first byte (port 465); otherwise STARTTLS, which `requireTLS` (default
 // true) makes mandatory — a server that does not offer it gets no message and no password.
 // Replies map to the sender's outcomes: 4xx (greylisting, rate limits, mailbox busy) → ThrottledError
-// (retried later); 5xx for a recipient or the message → PermanentDeliveryError (recorded); anything
+// (retried later); authentication refused → SendConfigError (email paused, one alarm); 5xx for a
+// recipient or the message → PermanentDeliveryError (recorded); anything
 // else (connection refused, timeout, TLS failure) is rethrown, so SQS retries and then alarms.
 import nodemailer, { type Transporter } from 'nodemailer';
 import * as z from 'zod';
-import { type Mailer, PermanentDeliveryError, ThrottledError } from '../app/ports';
+import { type Mailer, PermanentDeliveryError, SendConfigError, ThrottledError } from '../app/ports';
 
 export const smtpConfigSchema = z.object({
   host: z.string().min(1),
@@ -31,6 +32,10 @@ type SmtpError = Error & { responseCode?: number; code?: string };
 export function mapSmtpError(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   const code = (err as SmtpError).responseCode;
+  // Authentication refused (535, or nodemailer's EAUTH): the settings are wrong, not the message —
+  // the sender pauses email and one alarm says so, instead of a failure recorded per message.
+  if (code === 535 || code === 534 || code === 530 || (err as SmtpError).code === 'EAUTH')
+    return new SendConfigError(`SMTP ${code ?? 'EAUTH'} (authentication)`);
   if (code && code >= 400 && code < 500) return new ThrottledError(`SMTP ${code}`);
   if (code && code >= 500) return new PermanentDeliveryError(`SMTP ${code}`);
   return err;

@@ -26,7 +26,7 @@ import {
   mapAliyunCode,
 } from '../../shared/adapters/aliyun-sms';
 import { secretJson } from '../../shared/adapters/secret-json';
-import { PermanentDeliveryError, ThrottledError } from '../../shared/app/ports';
+import { PermanentDeliveryError, SendConfigError, ThrottledError } from '../../shared/app/ports';
 import {
   chaseMessage,
   escalationMessage,
@@ -145,12 +145,12 @@ describe('AliyunSmsSender against the Dysmsapi stand-in (signature verified)', (
     }
   });
 
-  it('a wrong AccessKey secret fails the signature check: permanent, nothing sent', async () => {
+  it('a wrong AccessKey secret fails the signature check: a configuration error (SMS paused), nothing sent', async () => {
     const before = srv.refused;
     const err = await sender({ accessKeySecret: 'not-the-secret' })
       .send({ to: '+8613800000000', text: 'x', template: notices.digest.smsTemplate })
       .catch((e) => e);
-    expect(err).toBeInstanceOf(PermanentDeliveryError);
+    expect(err).toBeInstanceOf(SendConfigError);
     expect(err.message).toBe('SMS SignatureDoesNotMatch');
     expect(srv.refused).toBe(before + 1);
     expect(srv.messages).toHaveLength(0);
@@ -245,6 +245,8 @@ describe('AliyunSmsSender against the Dysmsapi stand-in (signature verified)', (
     expect(mapAliyunCode('isv.BUSINESS_LIMIT_CONTROL')).toBeInstanceOf(ThrottledError);
     expect(mapAliyunCode('Throttling.User')).toBeInstanceOf(ThrottledError);
     expect(mapAliyunCode('isv.MOBILE_NUMBER_ILLEGAL')).toBeInstanceOf(PermanentDeliveryError);
+    expect(mapAliyunCode('isv.SMS_SIGNATURE_ILLEGAL')).toBeInstanceOf(SendConfigError);
+    expect(mapAliyunCode('InvalidAccessKeyId.NotFound')).toBeInstanceOf(SendConfigError);
     expect(mapAliyunCode('isp.SYSTEM_ERROR')?.constructor).toBe(Error);
     expect(aliyunNumber('+8613800000000')).toBe('13800000000');
     expect(aliyunNumber('+85291234567')).toBe('85291234567');

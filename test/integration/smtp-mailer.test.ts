@@ -10,7 +10,7 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { secretJson } from '../../shared/adapters/secret-json';
 import { type SmtpConfig, SmtpMailer, smtpConfigSchema } from '../../shared/adapters/smtp-mailer';
-import { PermanentDeliveryError, ThrottledError } from '../../shared/app/ports';
+import { PermanentDeliveryError, SendConfigError, ThrottledError } from '../../shared/app/ports';
 import { reminderMessage } from '../../shared/domain/messages';
 import { startSecretsStandIn } from '../support/secrets-standin';
 
@@ -160,12 +160,12 @@ describe('SmtpMailer on a real SMTP server', () => {
     expect(srv.received).toHaveLength(0);
   });
 
-  it('wrong credentials are a permanent failure, not a retry storm', async () => {
+  it('wrong credentials are a configuration error (email paused, one alarm), not a retry storm', async () => {
     const srv = await smtpServer();
     const err = await mailerFor(base(srv.port, { pass: 'wrong' }))
       .send(mail)
       .catch((e) => e);
-    expect(err).toBeInstanceOf(PermanentDeliveryError);
+    expect(err).toBeInstanceOf(SendConfigError);
     expect(srv.received).toHaveLength(0);
   });
 
