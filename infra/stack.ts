@@ -75,7 +75,7 @@ import { ENV, type FunctionSpec, functionSpecs, type LambdaName, SENDER_CONCURRE
 import { acknowledge } from './nag';
 import { Observability } from './observability';
 import { WEB_DIST, WebFrontend } from './web';
-import { type Access, type FunctionName, routes } from './routes';
+import { type Access, type FunctionName, routes } from '../shared/http/route-table';
 
 /** How every function is bundled: locally with esbuild (no Docker), ESM, SDK included. */
 export const lambdaBundling = {
@@ -584,7 +584,7 @@ export class BaosongStack extends Stack {
     // ── API Gateway HTTP API ───────────────────────────────────────────────────────────────────
     this.httpApi = new HttpApi(this, 'HttpApi', {
       apiName: 'baosong',
-      description: 'baosong HTTP API (routes from infra/routes.ts)',
+      description: 'baosong HTTP API (routes from shared/http/route-table.ts)',
       createDefaultStage: false,
       // The pages call the API on their own origin (CloudFront); only extra origins need CORS.
       ...(allowedOrigins.length

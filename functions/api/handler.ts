@@ -5,7 +5,7 @@ import '../../shared/adapters/wire/queue';
 import { buildOpenApi } from '../../shared/http/openapi';
 import { def, httpRouter } from '../../shared/http/router';
 import { officeRoutes } from './office-routes';
-import { apiRoutes } from './routes';
+import { apiRoutes } from './api-routes';
 import { userRoutes } from './user-routes';
 
 let doc: unknown;

@@ -14,7 +14,7 @@ import { csvResponse, toCsv, wantsCsv } from '../../shared/http/csv';
 import { def } from '../../shared/http/router';
 import { multilineText } from '../../shared/domain/text';
 import { pageAfter } from '../../shared/app/paging';
-import { pageQuery } from './routes';
+import { pageQuery } from './api-routes';
 import { STATE_ZH } from '../../shared/domain/labels';
 
 const format = z.enum(['json', 'csv']).optional();

@@ -8,7 +8,7 @@ import { createUser, listUsers, setUserEnabled } from '../../shared/app/users';
 import { newUserSchema, userAccountSchema, usernameSchema } from '../../shared/domain/users';
 import { def } from '../../shared/http/router';
 import { deps } from '../../shared/adapters/container';
-import { pageQuery } from './routes';
+import { pageQuery } from './api-routes';
 
 const now = () => deps().clock.now();
 const byName = z.object({ username: usernameSchema });

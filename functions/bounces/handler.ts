@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { deps } from '../../shared/adapters/container';
 import { recordBounce } from '../../shared/app/bounces';
 import { METRIC, noMetrics } from '../../shared/app/metrics';
-import { logger } from '../../shared/http/logger';
+import { logger } from '../../shared/adapters/logger';
 
 const recipients = z.array(z.looseObject({ emailAddress: z.string().min(1) })).min(1);
 /** The parts of an SES event (as EventBridge delivers it) this handler reads. */

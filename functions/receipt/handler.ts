@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { deps as container, need, needReader } from '../../shared/adapters/container';
 import { METRIC, noMetrics } from '../../shared/app/metrics';
 import { decodeS3Key, recordUpload } from '../../shared/app/receipt';
-import { logger } from '../../shared/http/logger';
+import { logger } from '../../shared/adapters/logger';
 
 const s3Record = z.object({
   eventName: z.string(),

@@ -33,7 +33,7 @@ import { deliver, giveUp, HeldUntil, InFlight } from '../../shared/app/deliver';
 import { type Channel, METRIC, noMetrics } from '../../shared/app/metrics';
 import { SendConfigError, ThrottledError } from '../../shared/app/ports';
 import { Pacer } from '../../shared/app/pacer';
-import { logger } from '../../shared/http/logger';
+import { logger } from '../../shared/adapters/logger';
 import { SMS_TEMPLATE_IDS } from '../../shared/domain/sms-templates';
 
 /** Batches the event source runs at once (the stack's maxConcurrency); the local runtime runs 1. */

@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { deps, need } from '../../shared/adapters/container';
 import { METRIC, noMetrics } from '../../shared/app/metrics';
 import { sweep } from '../../shared/app/sweep';
-import { logger } from '../../shared/http/logger';
+import { logger } from '../../shared/adapters/logger';
 
 const instant = z.iso.datetime({ offset: true });
 export const sweepEventSchema = z

@@ -3,6 +3,6 @@
 import '../../shared/adapters/wire/s3';
 import '../../shared/adapters/wire/queue';
 import { httpRouter } from '../../shared/http/router';
-import { uploadRoutes } from './routes';
+import { uploadRoutes } from './upload-routes';
 
 export const handler = httpRouter(uploadRoutes);

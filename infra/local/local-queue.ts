@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { LOCAL_REGION } from './standins';
-import { redact } from '../../shared/http/logger';
+import { redact } from '../../shared/adapters/logger';
 
 export const MAX_RECEIVES = 5;
 export const BATCH_SIZE = 10;

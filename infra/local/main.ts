@@ -1,7 +1,7 @@
 // `npm start`: the local runtime. PORT (default 3000) and BAOSONG_DATA_DIR (default .baosong).
 import * as z from 'zod';
 import { shanghaiDate } from '../../shared/domain/dates';
-import { setLogLevel } from '../../shared/http/logger';
+import { setLogLevel } from '../../shared/adapters/logger';
 import { buildWeb } from '../../web/build';
 import { startLocal } from './server';
 import { plugins } from './plugins';

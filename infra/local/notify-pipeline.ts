@@ -30,7 +30,7 @@ import { errorBody } from '../../shared/http/router';
 import { type QueuedMessage, startLocalQueue } from './local-queue';
 import type { LocalRuntime } from './server';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './standins';
-import { redact } from '../../shared/http/logger';
+import { redact } from '../../shared/adapters/logger';
 
 export { BATCH_SIZE, MAX_RECEIVES } from './local-queue';
 const RETRY_SCALE = 0.005; // 10 s of SQS back-off → 50 ms here
@@ -115,7 +115,8 @@ class Counted<T extends Mailer | SmsSender> {
 export type NotifyPipeline = {
   queue: NotifyQueue;
   /** Runs the sweep handler as of `at` (default: the runtime clock) and delivers what it queued. */
-  sweep(at?: Date): Promise<SweepSummary>;
+  /** The sweep's summary, with what the local pipeline then sent (Lambda's sender counts its own). */
+  sweep(at?: Date): Promise<SweepSummary & { sent: { email: number; sms: number } }>;
   /** Delivers everything that can go now. */
   drain(): Promise<void>;
   outbox(): Promise<Outbox>;

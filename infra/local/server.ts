@@ -23,11 +23,11 @@ import { shanghaiDate } from '../../shared/domain/dates';
 import { defaultObligations, defaultSettings } from '../../shared/domain/defaults';
 import type { HttpEvent, HttpResult } from '../../shared/http/router';
 import { errorBody } from '../../shared/http/router';
-import { type FunctionName, routeKey, routes } from '../routes';
+import { type FunctionName, routeKey, routes } from '../../shared/http/route-table';
 import { demoEvent, demoObligations, demoUnits } from './seed';
 import { type Endpoints, LOCAL_CREDENTIALS, LOCAL_REGION, type S3Event, startStandIns } from './standins';
 import { LocalTokens } from './tokens';
-import { redact } from '../../shared/http/logger';
+import { redact } from '../../shared/adapters/logger';
 
 type Handler = (event: HttpEvent, context: never) => Promise<HttpResult>;
 const handlers: Record<FunctionName, Handler> = {

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Metrics } from '../app/metrics';
 import type {
   Clock,
+  Log,
   MessageQueue,
   Mailer,
   ObjectReader,
@@ -17,6 +18,7 @@ import type {
 import { systemClock } from './clock';
 import { type Config, loadConfig } from './config';
 import { DynamoStore } from './dynamo/store';
+import { logger } from './logger';
 
 export type Deps = {
   store: Store;
@@ -32,6 +34,8 @@ export type Deps = {
   /** Counts published as metrics (EMF on Lambda); absent: nothing is counted. */
   metrics?: Metrics;
   users?: UserDirectory;
+  /** What the app layer reports without failing the request (see Log). */
+  log?: Log;
 };
 type Optional = 'objects' | 'reader' | 'queue' | 'mailer' | 'sms' | 'metrics' | 'users';
 
@@ -63,6 +67,7 @@ export function deps(): Deps {
         store: new DynamoStore(new DynamoDBClient({}), cfg.TABLE_NAME),
         clock: systemClock,
         webBaseUrl: cfg.WEB_BASE_URL,
+        log: logger,
       } as Deps,
       {
         objects: lazy('objects'),

@@ -70,10 +70,6 @@ export function smsBody(signature: string, text: string): string {
   return text.startsWith(signature) ? text : `${signature}${text}`;
 }
 
-/** Whether the queue should retry the message later (as opposed to a bug). */
-export const isRetryable = (err: unknown) =>
-  err instanceof ThrottledError || err instanceof InFlight || err instanceof HeldUntil;
-
 export type DeliverDeps = { store: Store; clock?: Clock; mailer?: Mailer; sms?: SmsSender };
 export type DeliverOptions = {
   /** Settings read once per batch by the caller; read here when absent. */

@@ -287,3 +287,9 @@ export class UserExists extends Error {
     this.name = 'UserExists';
   }
 }
+
+/** Where the app layer reports what it swallowed (a notice that could not be queued after its
+ *  change committed). On Lambda the redacting JSON logger (shared/adapters/logger.ts). */
+export interface Log {
+  error(message: string, extra?: Record<string, unknown>): void;
+}

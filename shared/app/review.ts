@@ -12,7 +12,6 @@ import { actorOf, audit } from './audit';
 import { loadCalendar } from './calendar';
 import { ConditionFailed } from './ports';
 import { submissionView } from './views';
-import { logger } from '../http/logger';
 
 import { toLiaisons, type UploadDeps } from './submissions';
 
@@ -27,7 +26,7 @@ export type ReviewRequest = z.infer<typeof reviewSchema>;
 export const DEFAULT_RESUBMIT_WORKDAYS = 5;
 
 export async function review(
-  d: Pick<UploadDeps, 'store' | 'clock' | 'queue'>,
+  d: Pick<UploadDeps, 'store' | 'clock' | 'queue' | 'webBaseUrl' | 'log'>,
   principal: Principal | null,
   id: string,
   body: ReviewRequest,
@@ -105,7 +104,7 @@ export async function review(
  * counted from resubmitBy, still reach the unit.
  */
 async function notifyReturned(
-  d: Pick<UploadDeps, 'store' | 'queue' | 'webBaseUrl'>,
+  d: Pick<UploadDeps, 'store' | 'queue' | 'webBaseUrl' | 'log'>,
   sub: Submission,
   slot: Slot,
   resubmitBy: string,
@@ -131,7 +130,7 @@ async function notifyReturned(
     const msgs = toLiaisons(unit, sub, 'returned', m);
     if (msgs.length) await d.queue.enqueue(msgs);
   } catch (err) {
-    logger.error('returned notice not queued', {
+    d.log?.error('returned notice not queued', {
       submissionId: sub.submissionId,
       error: err instanceof Error ? err.message : String(err),
     });

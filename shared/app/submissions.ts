@@ -11,7 +11,7 @@ import {
   type Unit,
   unitIdSchema,
 } from '../domain/model';
-import type { Clock, MessageQueue, ObjectStore, OutgoingMessage, Store } from './ports';
+import type { Clock, Log, MessageQueue, ObjectStore, OutgoingMessage, Store } from './ports';
 
 export type UploadDeps = {
   store: Store;
@@ -20,6 +20,7 @@ export type UploadDeps = {
   queue?: MessageQueue;
   /** Where the web pages are; the notices link to the slot's page. */
   webBaseUrl?: string;
+  log?: Log;
 };
 
 /** Uploads land under this prefix (the bucket notification is filtered on it). */

@@ -49,7 +49,6 @@ export type SweepSummary = {
   reminders: number;
   escalations: number;
   digests: number;
-  sent: { email: number; sms: number };
 };
 
 export type SweepDeps = { store: Store; queue?: MessageQueue; webBaseUrl?: string; metrics?: Metrics };
@@ -147,7 +146,7 @@ export async function sweep(d: SweepDeps, at: Date): Promise<SweepSummary> {
     ? await officeDigest(store, queue, cal, settings, obById, work, escalatedToOffice, today, d.webBaseUrl)
     : 0;
 
-  return { at: at.toISOString(), opened, reminders, escalations, digests, sent: { email: 0, sms: 0 } };
+  return { at: at.toISOString(), opened, reminders, escalations, digests };
 }
 
 /** The most UTF-8 bytes of text one digest email carries: a queued message stays far below SQS's 256 KB. */

@@ -9,10 +9,10 @@ import type {
   statusQuerySchema,
   waiverBodySchema,
 } from '../../functions/api/office-routes';
-import type { apiRoutes } from '../../functions/api/routes';
+import type { apiRoutes } from '../../functions/api/api-routes';
 import type { userRoutes } from '../../functions/api/user-routes';
-import type { chaseBodySchema, chaseRoutes } from '../../functions/chase/routes';
-import type { uploadRoutes } from '../../functions/uploads/routes';
+import type { chaseBodySchema, chaseRoutes } from '../../functions/chase/chase-routes';
+import type { uploadRoutes } from '../../functions/uploads/upload-routes';
 import type { eventBodySchema } from '../app/events';
 import type { reviewSchema } from '../app/review';
 import type { templateRequestSchema } from '../app/templates';

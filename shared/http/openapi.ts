@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, generated from the very zod schemas that validate requests and from
 // the route table (roles), so it cannot drift from the code.
 import * as z from 'zod';
-import { type Access, type Route, routeKey, routes } from '../../infra/routes';
+import { type Access, type Route, routeKey, routes } from './route-table';
 import { UPLOAD_FORM_WINDOW_SECONDS, UPLOAD_FORMS_PER_WINDOW } from '../app/submissions';
 import type { RouteDef } from './router';
 

@@ -1,14 +1,13 @@
-// The HTTP layer: a middy stack that turns JWT claims into a role (SPEC §5), validates path,
-// query and body with zod, maps every error to the SPEC's error shape, and logs one JSON line
-// per request with no email address or phone number in it.
-import middy from '@middy/core';
+// The HTTP layer: one plain async handler per function that turns JWT claims into a role (SPEC §5),
+// validates path, query and body with zod, maps every error to the SPEC's error shape, and logs one
+// JSON line per request with no email address or phone number in it.
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import { routeKey, routes, type Access } from '../../infra/routes';
+import { routeKey, routes, type Access } from './route-table';
 import { AppError, type ErrorCode, type ErrorDetail, TooManyRequests } from '../domain/errors';
 import type { Principal } from '../domain/model';
 import { type ClaimNames, claimNames, groupsOf, usernameOf } from './claims';
-import { logger } from './logger';
+import { logger } from '../adapters/logger';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = Exclude<APIGatewayProxyResultV2, string>;
@@ -143,7 +142,8 @@ const accessByKey = new Map(routes.map((r) => [routeKey(r), r.access]));
 export const NO_STORE = { 'cache-control': 'no-store' } as const;
 
 export function httpRouter(defs: Record<string, RouteDef<unknown, unknown, unknown>>) {
-  const routed = async (event: HttpEvent): Promise<HttpResult> => {
+  // Lambda passes (event, context); the context is not used.
+  const routed = async (event: HttpEvent, _context?: unknown): Promise<HttpResult> => {
     const out = await base(event);
     return { ...out, headers: { ...out.headers, ...NO_STORE } };
   };
@@ -194,5 +194,5 @@ export function httpRouter(defs: Record<string, RouteDef<unknown, unknown, unkno
       logger.info('request', { route: event.routeKey, status, code, ms: Date.now() - started });
     }
   };
-  return middy(routed);
+  return routed;
 }

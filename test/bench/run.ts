@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../infra/stack';
 import { silenceSdkNodeWarning } from '../../infra/local/standins';
-import { setLogLevel } from '../../shared/http/logger';
+import { setLogLevel } from '../../shared/adapters/logger';
 import { type BenchOptions, fmt, type Line } from './lib';
 
 silenceSdkNodeWarning();

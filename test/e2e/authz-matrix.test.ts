@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plugins } from '../../infra/local/plugins';
 import { type LocalRuntime, startLocal } from '../../infra/local/server';
-import { routeKey, routes } from '../../infra/routes';
+import { routeKey, routes } from '../../shared/http/route-table';
 
 type Caller = 'none' | 'office' | 'own' | 'other' | 'tampered' | 'expired';
 type Row = {

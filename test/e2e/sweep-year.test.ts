@@ -17,7 +17,7 @@ import { loadCalendar } from '../../shared/app/calendar';
 import { addDays, eachDate, shanghaiDate } from '../../shared/domain/dates';
 import type { Slot } from '../../shared/domain/model';
 import { applySlotEvent } from '../../shared/domain/slotState';
-import { setLogLevel } from '../../shared/http/logger';
+import { setLogLevel } from '../../shared/adapters/logger';
 
 type Sent = { day: string; channel: 'email' | 'sms'; to: string; subject: string; text: string };
 

@@ -26,7 +26,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { functionSpecs, type LambdaName } from '../../infra/functions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/standins';
-import { routeKey, routes } from '../../infra/routes';
+import { routeKey, routes } from '../../shared/http/route-table';
 import { type BaosongStack, projectRoot } from '../../infra/stack';
 import { SettableClock } from '../../shared/adapters/clock';
 import { CognitoUserDirectory } from '../../shared/adapters/cognito-users';

@@ -2,7 +2,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs, type LambdaName } from '../../infra/functions';
-import { routeKey, routes } from '../../infra/routes';
+import { routeKey, routes } from '../../shared/http/route-table';
 import type { BaosongStack } from '../../infra/stack';
 import { COGNITO_ACTIONS } from '../../shared/adapters/cognito-users';
 import { GSIS, TTL_ATTRIBUTE } from '../../shared/adapters/dynamo/table';
@@ -352,7 +352,7 @@ describe('HTTP API', () => {
     });
   });
 
-  it('every route of infra/routes.ts, with the right function and authorization', () => {
+  it('every route of shared/http/route-table.ts, with the right function and authorization', () => {
     const routeResources = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
     const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
     expect(routeResources).toHaveLength(routes.length);

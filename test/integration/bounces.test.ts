@@ -16,7 +16,7 @@ import { DynamoStore } from '../../shared/adapters/dynamo/store';
 import { putUnit } from '../../shared/app/admin';
 import { bouncingReason } from '../../shared/app/bounces';
 import type { Principal, Unit } from '../../shared/domain/model';
-import { setLogLevel } from '../../shared/http/logger';
+import { setLogLevel } from '../../shared/adapters/logger';
 
 const endpoints = inject('endpoints');
 const ddb = new DynamoDBClient({

@@ -9,7 +9,7 @@ import { handler as api } from '../../functions/api/handler';
 import { handler as chase } from '../../functions/chase/handler';
 import { handler as uploads } from '../../functions/uploads/handler';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/standins';
-import { routes } from '../../infra/routes';
+import { routes } from '../../shared/http/route-table';
 import { SettableClock } from '../../shared/adapters/clock';
 import { setDeps } from '../../shared/adapters/container';
 import { createTable } from '../../shared/adapters/dynamo/create-table';

@@ -24,7 +24,7 @@ import { defaultObligations } from '../../shared/domain/defaults';
 import { AppError } from '../../shared/domain/errors';
 import type { Principal } from '../../shared/domain/model';
 import { seeded } from '../support/prng';
-import { setLogLevel } from '../../shared/http/logger';
+import { setLogLevel } from '../../shared/adapters/logger';
 
 const endpoints = inject('endpoints');
 const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };

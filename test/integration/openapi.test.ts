@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/api/handler';
-import { routes } from '../../infra/routes';
+import { routes } from '../../shared/http/route-table';
 import { operationIdOf } from '../../shared/http/openapi';
 import type { HttpEvent } from '../../shared/http/router';
 

@@ -28,7 +28,7 @@ import { putSettings, putUnit } from '../../shared/app/admin';
 import { recordBounce } from '../../shared/app/bounces';
 import type { MessageQueue, OutgoingMessage } from '../../shared/app/ports';
 import type { Principal } from '../../shared/domain/model';
-import { setLogLevel } from '../../shared/http/logger';
+import { setLogLevel } from '../../shared/adapters/logger';
 
 const endpoints = inject('endpoints');
 const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };

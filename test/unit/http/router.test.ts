@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { describe, expect, it, vi } from 'vitest';
 import { AppError, TooManyRequests } from '../../../shared/domain/errors';
-import { redact } from '../../../shared/http/logger';
+import { redact } from '../../../shared/adapters/logger';
 import { claimNames, DEFAULT_CLAIMS } from '../../../shared/http/claims';
 import { def, type HttpEvent, HttpResponse, httpRouter, principalOf } from '../../../shared/http/router';
 import { toCsv } from '../../../shared/http/csv';

@@ -13,6 +13,7 @@ const uploadDeps = () => ({
   objects: need('objects'),
   queue: deps().queue,
   webBaseUrl: deps().webBaseUrl,
+  log: deps().log,
 });
 const byId = z.object({
   submissionId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'submissionId must be a ULID'),
