@@ -12,7 +12,7 @@ import { type LocalRuntime, startLocal } from '../../infra/local/server';
 import { loadCalendar } from '../../shared/app/calendar';
 import { eachDate, shanghaiDate } from '../../shared/domain/dates';
 import { applySlotEvent } from '../../shared/domain/slotState';
-import { setLogLevel } from '../../shared/http/logger';
+import { setLogLevel } from '../../shared/adapters/logger';
 
 type Mail = { day: string; to: string; subject: string; text: string };
 type Json = Record<string, unknown> & { error?: { code?: string; details?: Array<{ field: string }> } };

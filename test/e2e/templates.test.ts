@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plugins } from '../../infra/local/plugins';
 import { type LocalRuntime, startLocal } from '../../infra/local/server';
-import { setLogLevel } from '../../shared/http/logger';
+import { setLogLevel } from '../../shared/adapters/logger';
 
 let rt: LocalRuntime;
 let office = '';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifyPipeline } from '../../infra/local/notify-pipeline';
 import { plugins } from '../../infra/local/plugins';
 import { type LocalRuntime, startLocal } from '../../infra/local/server';
-import { setLogLevel } from '../../shared/http/logger';
+import { setLogLevel } from '../../shared/adapters/logger';
 import { ERROR_STATUS, type FuzzRequest, type Known, requestArb } from '../support/fuzz';
 import { devToken, request, setClock, tableSnapshot } from '../support/local-http';
 

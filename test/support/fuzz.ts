@@ -4,7 +4,7 @@
 // percent-escapes, forged cursors). Used by test/reliability/fuzz.test.ts (≥ 10,000 requests) and
 // test/e2e/hostile.test.ts (a short run inside `npm test`).
 import * as fc from 'fast-check';
-import { routes } from '../../infra/routes';
+import { routes } from '../../shared/http/route-table';
 import { isWellFormed } from '../../shared/domain/text';
 
 export type Caller = 'none' | 'garbage' | 'office' | 'own' | 'other';
