@@ -14,7 +14,7 @@ import { obligationView } from '../../shared/app/template-views';
 import { pageAfter } from '../../shared/app/paging';
 import { unitSlots } from '../../shared/app/slots';
 import { deps } from '../../shared/adapters/container';
-import { shanghaiDate } from '../../shared/domain/dates';
+import { shanghaiYear } from '../../shared/domain/dates';
 import { invalid } from '../../shared/domain/errors';
 import {
   calendarBodySchema,
@@ -73,7 +73,9 @@ export const apiRoutes = {
           role: principal.role,
           ...(principal.role === 'unit' ? { unitId: principal.unitId } : {}),
         });
-      return principal?.role === 'unit' ? { role: 'unit', unitId: principal.unitId } : { role: principal?.role };
+      return principal?.role === 'unit'
+        ? { role: 'unit', unitId: principal.unitId }
+        : { role: principal?.role };
     },
   }),
 
@@ -121,12 +123,7 @@ export const apiRoutes = {
     run: async ({ params, query, principal }) => {
       assertOwnUnit(principal, params.unitId);
       const at = now();
-      const { items } = await unitSlots(
-        deps().store,
-        params.unitId,
-        query.year ?? Number(shanghaiDate(at).slice(0, 4)),
-        at,
-      );
+      const { items } = await unitSlots(deps().store, params.unitId, query.year ?? shanghaiYear(at), at);
       return pageAfter(items, (s) => `${s.effectiveDeadline}#${s.obligationId}#${s.period}`, query);
     },
   }),
@@ -149,7 +146,7 @@ export const apiRoutes = {
     query: pageQuery.extend({ year: yearSchema.optional() }),
     run: async ({ params, query, principal }) => {
       assertOwnUnit(principal, params.unitId);
-      const year = query.year ?? Number(shanghaiDate(now()).slice(0, 4));
+      const year = query.year ?? shanghaiYear(now());
       return pageAfter(
         await listEvents(deps().store, params.unitId, year),
         (e) => `${e.occurredOn}#${e.eventId}`,

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { acknowledge, assessment, auditTrail, board, extend, overdue, waive } from '../../shared/app/office';
 import { deps } from '../../shared/adapters/container';
-import { shanghaiDate, shanghaiDateTime } from '../../shared/domain/dates';
+import { shanghaiDateTime, shanghaiYear } from '../../shared/domain/dates';
 import {
   isoDate,
   obligationIdSchema,
@@ -111,7 +111,7 @@ export const officeRoutes = {
     query: pageQuery.extend({ year: yearSchema.optional(), format }),
     run: async ({ query, headers }) => {
       const at = now();
-      const a = await assessment(deps().store, query.year ?? Number(shanghaiDate(at).slice(0, 4)), at);
+      const a = await assessment(deps().store, query.year ?? shanghaiYear(at), at);
       if (!wantsCsv(query.format, headers))
         return {
           year: a.year,
@@ -139,7 +139,6 @@ export const officeRoutes = {
   'GET /v1/audit': def({
     summary: 'The audit trail of a unit-year (or the office’s own actions without unitId), newest first',
     query: pageQuery.extend({ unitId: unitIdSchema.optional(), year: yearSchema.optional() }),
-    run: async ({ query }) =>
-      auditTrail(deps().store, { ...query, year: query.year ?? Number(shanghaiDate(now()).slice(0, 4)) }),
+    run: async ({ query }) => auditTrail(deps().store, { ...query, year: query.year ?? shanghaiYear(now()) }),
   }),
 };

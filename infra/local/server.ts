@@ -19,7 +19,7 @@ import { createTable } from '../../shared/adapters/dynamo/create-table';
 import { DynamoStore } from '../../shared/adapters/dynamo/store';
 import { TableUserDirectory } from '../../shared/adapters/dynamo/users';
 import { getSettings } from '../../shared/app/admin';
-import { shanghaiDate } from '../../shared/domain/dates';
+import { shanghaiDate, shanghaiYear } from '../../shared/domain/dates';
 import { defaultObligations, defaultSettings } from '../../shared/domain/defaults';
 import type { HttpEvent, HttpResult } from '../../shared/http/router';
 import { errorBody } from '../../shared/http/router';
@@ -123,10 +123,11 @@ async function seed(d: Deps, withDemoUnits: boolean) {
   const demo = withDemoUnits && units.length === 0;
   if (demo) {
     for (const u of demoUnits) ops.push({ type: 'putUnit' as const, unit: u });
-    for (const o of demoObligations(shanghaiDate(now))) ops.push({ type: 'putObligation' as const, obligation: o });
+    for (const o of demoObligations(shanghaiDate(now)))
+      ops.push({ type: 'putObligation' as const, obligation: o });
   }
   for (const op of ops) await store.write([op]);
-  const year = Number(shanghaiDate(now).slice(0, 4));
+  const year = shanghaiYear(now);
   const cal = await loadCalendar(store, [year]);
   const opened = await openSlots(store, cal, {
     year,
@@ -134,7 +135,14 @@ async function seed(d: Deps, withDemoUnits: boolean) {
     obligations: await store.listObligations(),
     now,
   });
-  if (demo) await declareEvent({ store }, { role: 'office', sub: 'seed' }, demoEvent.unitId, demoEvent.body(shanghaiDate(now)), now);
+  if (demo)
+    await declareEvent(
+      { store },
+      { role: 'office', sub: 'seed' },
+      demoEvent.unitId,
+      demoEvent.body(shanghaiDate(now)),
+      now,
+    );
   return opened;
 }
 
@@ -201,7 +209,8 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRuntime>
     if (!('username' in b.data)) return { body: { token: await tokens.issue(b.data) } };
     const user = await deps.users!.get(b.data.username);
     if (!user) return { status: 404, body: errorBody('not_found', `user ${b.data.username} not found`) };
-    if (!user.enabled) return { status: 403, body: errorBody('forbidden', `user ${user.username} is disabled`) };
+    if (!user.enabled)
+      return { status: 403, body: errorBody('forbidden', `user ${user.username} is disabled`) };
     const { username, role, unitId } = user;
     return { body: { token: await tokens.issue({ username, role, ...(unitId ? { unitId } : {}) }) } };
   });

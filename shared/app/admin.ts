@@ -1,6 +1,6 @@
 // Units, obligations and settings: the office's administration (SPEC §5).
 import { defaultSettings } from '../domain/defaults';
-import { shanghaiDate } from '../domain/dates';
+import { shanghaiDate, shanghaiYear, yearOf } from '../domain/dates';
 import { invalid, notFound } from '../domain/errors';
 import type { Contact, Obligation, ObligationBody, Principal, Settings, Unit } from '../domain/model';
 import { actorOf, audit, auditOffice, fieldChanges } from './audit';
@@ -9,8 +9,6 @@ import { loadCalendar } from './calendar';
 import { openSlots } from './open-slots';
 import type { MessageQueue, Store, UserDirectory } from './ports';
 import { disableUnitUsers } from './users';
-
-const yearOf = (now: Date) => Number(shanghaiDate(now).slice(0, 4));
 
 export async function getUnit(store: Store, unitId: string): Promise<Unit> {
   const u = await store.getUnit(unitId);
@@ -43,7 +41,7 @@ export async function putUnit(
     }),
   ]);
   if (!unit.active) await disableUnitUsers(store, users, who, unit.unitId, now);
-  const year = yearOf(now);
+  const year = shanghaiYear(now);
   const [cal, obligations] = await Promise.all([loadCalendar(store, [year]), store.listObligations()]);
   const opened = await openSlots(store, cal, { year, units: [unit], obligations, now, queue, webBaseUrl });
   return { unit, created: !before, opened };
@@ -87,11 +85,15 @@ export async function putObligation(
   const before = await store.getObligation(obligationId);
   const today = shanghaiDate(now);
   // A one-off request due in the past is a mistake — unless it is the one stored (editing its name).
-  if (body.kind === 'once' && body.dueDate < today && !(before?.kind === 'once' && before.dueDate === body.dueDate))
+  if (
+    body.kind === 'once' &&
+    body.dueDate < today &&
+    !(before?.kind === 'once' && before.dueDate === body.dueDate)
+  )
     throw invalid('dueDate', `must not be before today (${today})`);
   if (body.kind === 'event') {
     for (const [i, f] of body.followUps.entries()) {
-      const target = f.obligationId === obligationId ? body : (await store.getObligation(f.obligationId));
+      const target = f.obligationId === obligationId ? body : await store.getObligation(f.obligationId);
       if (!target) throw invalid(`followUps.${i}.obligationId`, `no obligation ${f.obligationId}`);
       if (target.kind !== 'event' || f.obligationId === obligationId)
         throw invalid(`followUps.${i}.obligationId`, 'a follow-up must be another obligation of kind event');
@@ -111,9 +113,16 @@ export async function putObligation(
     }),
   ]);
   // A one-off request opens in the year of its due date (its period); the others in the current year.
-  const year = obligation.kind === 'once' ? Number(obligation.dueDate.slice(0, 4)) : yearOf(now);
+  const year = obligation.kind === 'once' ? yearOf(obligation.dueDate) : shanghaiYear(now);
   const [cal, units] = await Promise.all([loadCalendar(store, [year]), store.listUnits()]);
-  const opened = await openSlots(store, cal, { year, units, obligations: [obligation], now, queue, webBaseUrl });
+  const opened = await openSlots(store, cal, {
+    year,
+    units,
+    obligations: [obligation],
+    now,
+    queue,
+    webBaseUrl,
+  });
   return { obligation, created: !before, opened };
 }
 

@@ -6,7 +6,7 @@
 // transaction; the request notices (报送通知) are queued first (deterministic ids).
 import { ulid } from 'ulid';
 import * as z from 'zod';
-import { addDays, shanghaiDate } from '../domain/dates';
+import { addDays, shanghaiDate, yearOf } from '../domain/dates';
 import { appliesTo, eventDue, newSlot } from '../domain/due';
 import { invalid, notFound } from '../domain/errors';
 import {
@@ -63,8 +63,8 @@ export async function declareEvent(
   if (!appliesTo(ob, unit)) throw invalid('obligationId', `${ob.obligationId} does not apply to ${unitId}`);
 
   const eventId = newEventId(body.occurredOn);
-  const year = Number(body.occurredOn.slice(0, 4));
-  const cal = await loadCalendar(store, [year, year + 1, Number(today.slice(0, 4))]);
+  const year = yearOf(body.occurredOn);
+  const cal = await loadCalendar(store, [year, year + 1, yearOf(today)]);
   const event = { title: body.title, ...(body.ref ? { ref: body.ref } : {}), occurredOn: body.occurredOn };
 
   // The event's own slot, then each follow-up that is active and applies to the unit.

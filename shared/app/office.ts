@@ -2,7 +2,14 @@
 // assessment and the audit trail (SPEC §4.4–§4.6, §5).
 import { makeCalendar } from '../domain/calendar';
 import { shanghaiDate } from '../domain/dates';
-import { assertPeriodOf, effectiveDue, nominalDue, periodsOfYear, withHolidayRule } from '../domain/due';
+import {
+  assertPeriodOf,
+  effectiveDue,
+  nominalDue,
+  periodsOfYear,
+  withHolidayRule,
+  yearOfPeriod,
+} from '../domain/due';
 import { AppError, notFound } from '../domain/errors';
 import type { IsoDate, Obligation, Principal, Slot, SlotState } from '../domain/model';
 import { slotStates } from '../domain/model';
@@ -14,8 +21,6 @@ import { calendarYearsAround, loadCalendar } from './calendar';
 import { pageAfter } from './paging';
 import { ConditionFailed, type PageRequest, type Store } from './ports';
 import { slotView, stateAt } from './views';
-
-const yearOfPeriod = (period: string) => Number(period.slice(0, 4));
 
 async function obligationOrThrow(store: Store, obligationId: string): Promise<Obligation> {
   const ob = await store.getObligation(obligationId);
@@ -104,7 +109,9 @@ export async function board(
     // An event period is one unit's: its due date was fixed when its slot opened.
     deadline: ob.kind === 'event' ? slots[0]!.deadline : nominalDue(ob, input.period),
     effectiveDeadline:
-      ob.kind === 'event' ? withHolidayRule(cal, ob, slots[0]!.deadline) : effectiveDue(cal, ob, input.period, null),
+      ob.kind === 'event'
+        ? withHolidayRule(cal, ob, slots[0]!.deadline)
+        : effectiveDue(cal, ob, input.period, null),
     counts,
     onTimeRate,
     ...page,

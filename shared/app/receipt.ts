@@ -13,8 +13,8 @@
 // between the write and the enqueue, and is safe because the sender claims each id once
 // (Store.claimNotification) and never sends an id twice.
 import { makeCalendar } from '../domain/calendar';
-import { shanghaiDate } from '../domain/dates';
-import { isOnTime, lateDaysOf } from '../domain/due';
+import { shanghaiYear } from '../domain/dates';
+import { isOnTime, lateDaysOf, yearOfPeriod } from '../domain/due';
 import { AppError } from '../domain/errors';
 import type { Slot, Submission } from '../domain/model';
 import { dueRefOf } from '../domain/plan';
@@ -76,8 +76,8 @@ export async function recordUpload(d: ReceiptDeps, ev: ObjectCreated): Promise<R
   if (key.startsWith(QUARANTINE_PREFIX)) return 'ignored'; // our own move
   const parsed = parseSubmissionKey(key);
   const eventTime = new Date(ev.eventTime);
-  const eventYears = Number.isNaN(eventTime.getTime()) ? [] : [Number(shanghaiDate(eventTime).slice(0, 4))];
-  const years = parsed ? calendarYearsAround([Number(parsed.period.slice(0, 4)), ...eventYears]) : [];
+  const eventYears = Number.isNaN(eventTime.getTime()) ? [] : [shanghaiYear(eventTime)];
+  const years = parsed ? calendarYearsAround([yearOfPeriod(parsed.period), ...eventYears]) : [];
   const ctx = parsed ? await d.store.getReceiptContext(parsed, years) : null;
   const sub = ctx?.submission ?? null;
   if (!parsed || !ctx || !sub || sub.key !== key) {
@@ -102,7 +102,7 @@ export async function recordUpload(d: ReceiptDeps, ev: ObjectCreated): Promise<R
   let calendars = ctx.calendars;
   if (eventYears.length === 0) {
     // No usable event time: the calendar must also cover the object's own creation year.
-    const more = calendarYearsAround([Number(shanghaiDate(receivedAt).slice(0, 4))]);
+    const more = calendarYearsAround([shanghaiYear(receivedAt)]);
     if (more.some((y) => !years.includes(y))) calendars = await d.store.getCalendars([...years, ...more]);
   }
   const cal = makeCalendar(calendars);

@@ -1,7 +1,7 @@
 // Review (SPEC §4.4): the office accepts the latest received version or returns it for revision.
 import * as z from 'zod';
 import { addWorkdays } from '../domain/calendar';
-import { shanghaiDate } from '../domain/dates';
+import { shanghaiDate, yearOf } from '../domain/dates';
 import { conflict, forbidden, invalid, notFound } from '../domain/errors';
 import { slotLink } from '../domain/links';
 import { returnedMessage } from '../domain/messages';
@@ -14,6 +14,7 @@ import { ConditionFailed } from './ports';
 import { submissionView } from './views';
 
 import { toLiaisons, type UploadDeps } from './submissions';
+import { yearOfPeriod } from '../domain/due';
 
 export const reviewSchema = z.strictObject({
   decision: z.enum(['accept', 'return']),
@@ -48,7 +49,7 @@ export async function review(
     if (!slot || !ob) throw notFound(`slot of submission ${id}`);
     if (slot.latestSubmissionId !== id)
       throw conflict('a newer version of this report exists; review that one');
-    const cal = await loadCalendar(d.store, [Number(sub.period.slice(0, 4)), Number(today.slice(0, 4))]);
+    const cal = await loadCalendar(d.store, [yearOfPeriod(sub.period), yearOf(today)]);
     let resubmitBy: string | undefined;
     if (body.decision === 'return') {
       resubmitBy = body.resubmitBy ?? addWorkdays(cal, today, DEFAULT_RESUBMIT_WORKDAYS);

@@ -1,8 +1,8 @@
 // Uploads (SPEC §4.1): a presigned POST for a unit's own slot, and reading a submission back.
 import { ulid } from 'ulid';
 import * as z from 'zod';
-import { shanghaiDate } from '../domain/dates';
-import { assertPeriodOf } from '../domain/due';
+import { shanghaiYear } from '../domain/dates';
+import { assertPeriodOf, yearOfPeriod } from '../domain/due';
 import { AppError, conflict, forbidden, notFound, TooManyRequests } from '../domain/errors';
 import {
   obligationIdSchema,
@@ -57,10 +57,7 @@ export async function requestUpload(d: UploadDeps, principal: Principal | null, 
   assertPeriodOf(ob, body.period); // invalid_input when the period has the wrong shape for the obligation
   const slot = await d.store.getSlot(body.obligationId, body.period, unitId);
   if (!slot) throw notFound(`slot ${body.obligationId} ${body.period} of ${unitId}`);
-  const cal = await loadCalendar(d.store, [
-    Number(body.period.slice(0, 4)),
-    Number(shanghaiDate(now).slice(0, 4)),
-  ]);
+  const cal = await loadCalendar(d.store, [yearOfPeriod(body.period), shanghaiYear(now)]);
   if (!isOpenForUpload(slot, now, cal, ob)) {
     if (slot.state === 'accepted' || slot.state === 'waived')
       throw conflict(`the slot is ${slot.state}: no more uploads`);

@@ -82,6 +82,11 @@ export function yearOf(d: IsoDate): number {
   return Number(d.slice(0, 4));
 }
 
+/** The current year in Asia/Shanghai at `now` (the default year of every yearly view). */
+export function shanghaiYear(now: Date): number {
+  return yearOf(shanghaiDate(now));
+}
+
 export function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
