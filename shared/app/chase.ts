@@ -10,11 +10,11 @@ import { assertPeriodOf } from '../domain/due';
 import { notFound } from '../domain/errors';
 import { slotLink } from '../domain/links';
 import { chaseMessage } from '../domain/messages';
-import type { Obligation, Principal, Slot, Unit } from '../domain/model';
+import { type Obligation, type Principal, type Slot, slotRef, type Unit } from '../domain/model';
 import { dueRefOf, owes } from '../domain/plan';
 import { actorOf, audit } from './audit';
 import { loadCalendar } from './calendar';
-import { contactsOf, fanOut, slotRef } from './notices';
+import { contactsOf, fanOut } from './notices';
 import { inParallel } from './open-slots';
 import { ConditionFailed, type MessageQueue, type OutgoingMessage, type Store } from './ports';
 

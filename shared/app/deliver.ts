@@ -21,8 +21,8 @@
 // claim like any retryable error; the sender then pauses that channel (functions/sender).
 // An address the caller says is suppressed (it bounces or complained) is recorded as failed with
 // that reason and audited 'notice-suppressed', never sent.
-import { addDays, shanghaiDate, shanghaiHour, startOfDay } from '../domain/dates';
 import type { Settings } from '../domain/model';
+import { smsHeldUntil } from '../domain/quiet-hours';
 import { toWellFormed } from '../domain/text';
 import { audit } from './audit';
 import { getSettings } from './admin';
@@ -37,8 +37,6 @@ import {
 } from './ports';
 
 export const STALE_MS = 15 * 60 * 1000;
-export const SMS_FROM_HOUR = 8;
-export const SMS_UNTIL_HOUR = 20;
 
 /** Not now: deliver this message again at `until` (SMS quiet hours). */
 export class HeldUntil extends Error {
@@ -54,15 +52,6 @@ export class InFlight extends Error {
     super(`notification ${id} is being delivered by another attempt`);
     this.name = 'InFlight';
   }
-}
-
-/** null when an SMS may go now, else the next 08:00 Asia/Shanghai. */
-export function smsHeldUntil(now: Date): Date | null {
-  const h = shanghaiHour(now);
-  if (h >= SMS_FROM_HOUR && h < SMS_UNTIL_HOUR) return null;
-  const today = shanghaiDate(now);
-  const day = h < SMS_FROM_HOUR ? today : addDays(today, 1);
-  return new Date(startOfDay(day).getTime() + SMS_FROM_HOUR * 3600_000);
 }
 
 /** The SMS body as sent: the registered 【signature】 first (once). */

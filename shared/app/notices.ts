@@ -7,12 +7,9 @@
 // (one a day); the office digest is `digest:<day>:<channel>:<i>`.
 import { slotLink } from '../domain/links';
 import { type Message, reportLabel, requestMessage } from '../domain/messages';
-import type { Contact, IsoDate, Obligation, Slot, Unit } from '../domain/model';
+import { type Contact, type IsoDate, type Obligation, type Slot, slotRef, type Unit } from '../domain/model';
 import type { PlannedNotice } from '../domain/plan';
 import type { OutgoingMessage } from './ports';
-
-export const slotRef = (s: Pick<Slot, 'obligationId' | 'period' | 'unitId'>) =>
-  `${s.obligationId}#${s.period}#${s.unitId}`;
 
 export type Recipient = { role: string; email?: string; phone?: string };
 

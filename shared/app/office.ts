@@ -14,13 +14,13 @@ import { AppError, notFound } from '../domain/errors';
 import type { IsoDate, Obligation, Principal, Slot, SlotState } from '../domain/model';
 import { slotStates } from '../domain/model';
 import { rankUnits, scoreUnit } from '../domain/score';
-import { applySlotEvent, type SlotEvent } from '../domain/slotState';
+import { applySlotEvent, type SlotEvent, stateAt } from '../domain/slotState';
 import { getSettings } from './admin';
 import { actorOf, audit, OFFICE_TRAIL } from './audit';
 import { calendarYearsAround, loadCalendar } from './calendar';
 import { pageAfter } from './paging';
 import { ConditionFailed, type PageRequest, type Store } from './ports';
-import { slotView, stateAt } from './views';
+import { slotView } from './views';
 
 async function obligationOrThrow(store: Store, obligationId: string): Promise<Obligation> {
   const ob = await store.getObligation(obligationId);

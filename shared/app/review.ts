@@ -1,13 +1,12 @@
 // Review (SPEC §4.4): the office accepts the latest received version or returns it for revision.
 import * as z from 'zod';
-import { addWorkdays } from '../domain/calendar';
 import { shanghaiDate, yearOf } from '../domain/dates';
 import { conflict, forbidden, invalid, notFound } from '../domain/errors';
 import { slotLink } from '../domain/links';
 import { returnedMessage } from '../domain/messages';
 import { isoDate, type Principal, type Slot, type Submission } from '../domain/model';
 import { multilineText } from '../domain/text';
-import { applySlotEvent } from '../domain/slotState';
+import { applySlotEvent, resubmitDate } from '../domain/slotState';
 import { actorOf, audit } from './audit';
 import { loadCalendar } from './calendar';
 import { ConditionFailed } from './ports';
@@ -22,9 +21,6 @@ export const reviewSchema = z.strictObject({
   resubmitBy: isoDate.optional(),
 });
 export type ReviewRequest = z.infer<typeof reviewSchema>;
-
-/** Working days a returned submission's unit gets to resubmit, when the office names no date. */
-export const DEFAULT_RESUBMIT_WORKDAYS = 5;
 
 export async function review(
   d: Pick<UploadDeps, 'store' | 'clock' | 'queue' | 'webBaseUrl' | 'log'>,
@@ -50,11 +46,7 @@ export async function review(
     if (slot.latestSubmissionId !== id)
       throw conflict('a newer version of this report exists; review that one');
     const cal = await loadCalendar(d.store, [yearOfPeriod(sub.period), yearOf(today)]);
-    let resubmitBy: string | undefined;
-    if (body.decision === 'return') {
-      resubmitBy = body.resubmitBy ?? addWorkdays(cal, today, DEFAULT_RESUBMIT_WORKDAYS);
-      if (resubmitBy < today) throw invalid('resubmitBy', `must not be before today (${today})`);
-    }
+    const resubmitBy = body.decision === 'return' ? resubmitDate(cal, today, body.resubmitBy) : undefined;
     const next = applySlotEvent(
       cal,
       ob,

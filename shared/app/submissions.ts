@@ -12,6 +12,7 @@ import {
   unitIdSchema,
 } from '../domain/model';
 import type { Clock, Log, MessageQueue, ObjectStore, OutgoingMessage, Store } from './ports';
+import { contactsOf, fanOut } from './notices';
 
 export type UploadDeps = {
   store: Store;
@@ -83,26 +84,16 @@ export async function enqueueNotice(
   if (msgs.length) await d.queue.enqueue(msgs);
 }
 
-/** One email per liaison address, with the id `<kind>:<submissionId>:email:<address>`. */
+/** One email per liaison address (the same address once), ids `<kind>:<submissionId>:email:<role>` (fanOut). */
 export function toLiaisons(unit: Unit, sub: Submission, kind: string, m: Message): OutgoingMessage[] {
   const seen = new Set<string>();
-  return unit.contacts.flatMap((c) => {
-    if (c.role !== 'liaison' || !c.email || seen.has(c.email)) return [];
-    seen.add(c.email);
-    return [
-      {
-        id: `${kind}:${sub.submissionId}:email:${c.email}`,
-        channel: 'email' as const,
-        to: c.email,
-        subject: m.subject,
-        text: m.text,
-        unitId: sub.unitId,
-        obligationId: sub.obligationId,
-        period: sub.period,
-        kind,
-      },
-    ];
+  const liaisons = contactsOf(unit, 'liaison').filter((r) => {
+    if (!r.email || seen.has(r.email)) return false;
+    seen.add(r.email);
+    return true;
   });
+  const meta = { unitId: sub.unitId, obligationId: sub.obligationId, period: sub.period, kind };
+  return fanOut(`${kind}:${sub.submissionId}`, liaisons, m, false, meta);
 }
 
 /** The receipt for a received submission, the rejection notice for a rejected one. */

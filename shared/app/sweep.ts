@@ -31,14 +31,15 @@ import {
   reminderMessage,
   reportLabel,
 } from '../domain/messages';
-import type { Obligation, Settings, Slot, Unit } from '../domain/model';
+import { type Obligation, type Settings, type Slot, slotRef, type Unit } from '../domain/model';
+import { digestItems, digestParts } from '../domain/digest';
 import { dueRefOf, owes, type PlannedNotice, planDay } from '../domain/plan';
 import { applyDayPlan } from '../domain/slotState';
 import { audit, OFFICE_TRAIL } from './audit';
 import { bouncingContacts } from './bounces';
 import { getSettings } from './admin';
 import { loadCalendar } from './calendar';
-import { contactsOf, fanOut, noticeBase, requestMessages, slotRef } from './notices';
+import { contactsOf, fanOut, noticeBase, requestMessages } from './notices';
 import { METRIC, type Metrics } from './metrics';
 import { inParallel, openSlots, requestDue, withRequestSent } from './open-slots';
 import { ConditionFailed, type MessageQueue, type OutgoingMessage, type Store, type WriteOp } from './ports';
@@ -147,40 +148,6 @@ export async function sweep(d: SweepDeps, at: Date): Promise<SweepSummary> {
     : 0;
 
   return { at: at.toISOString(), opened, reminders, escalations, digests };
-}
-
-/** The most UTF-8 bytes of text one digest email carries: a queued message stays far below SQS's 256 KB. */
-export const DIGEST_PART_BYTES = 96 * 1024;
-
-/**
- * The digest as one email, or — on a day with thousands of overdue slots — several, split between
- * lines, each under DIGEST_PART_BYTES, numbered in the subject (（第2/3部分）) and the first line.
- */
-export function digestParts(
-  m: Message,
-  maxBytes = DIGEST_PART_BYTES,
-): Array<{ subject: string; text: string }> {
-  const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
-  if (bytes(m.text) <= maxBytes) return [{ subject: m.subject, text: m.text }];
-  const budget = maxBytes - 200; // room for the part header
-  const chunks: string[][] = [[]];
-  let size = 0;
-  for (const raw of m.text.split('\n')) {
-    // A single line longer than a part (never in practice) is cut, not lost.
-    const line = bytes(raw) > budget ? `${raw.slice(0, Math.floor(budget / 4))}…` : raw;
-    const n = bytes(line) + 1;
-    if (size + n > budget && chunks.at(-1)!.length) {
-      chunks.push([]);
-      size = 0;
-    }
-    chunks.at(-1)!.push(line);
-    size += n;
-  }
-  const of = chunks.length;
-  return chunks.map((lines, k) => ({
-    subject: `${m.subject}（第${k + 1}/${of}部分）`,
-    text: [`（第${k + 1}/${of}部分${k ? '，接上一部分' : ''}）`, ...lines].join('\n'),
-  }));
 }
 
 /** The period of a periodic obligation that `today` falls in. */
@@ -350,31 +317,17 @@ async function officeDigest(
   const bySlot = new Map<string, Slot>();
   for (const s of await store.overdueSlots(today)) bySlot.set(slotRef(s), s);
   for (const w of work) bySlot.set(slotRef(w.after), w.after);
-  const prevWorkday = lastWorkdayOnOrBefore(cal, addDays(today, -1));
   // The units' current names (a renamed unit is listed by its new name; slots keep a copy).
   const units = await store.getUnits([...new Set([...bySlot.values()].map((s) => s.unitId))]);
-  const items: DigestItem[] = [];
-  for (const s of bySlot.values()) {
-    const ob = obById.get(s.obligationId);
-    if (!ob || !owes(s)) continue;
-    const dueRef = dueRefOf(s);
-    if (dueRef >= today) continue;
-    const ref = {
-      unitName: units.get(s.unitId)?.name ?? s.unitName,
-      obligationName: ob.name,
-      period: s.period,
-      effectiveDeadline: dueRef,
-      label: reportLabel(ob, s),
-    };
-    const lateDays = workdaysAfter(cal, dueRef, today);
-    if (s.escalationLevel >= 2 || escalatedToOffice.has(slotRef(s))) items.push({ ...ref, lateDays });
-    else if (dueRef >= prevWorkday) items.push({ ...ref, lateDays, newlyOverdue: true });
-  }
+  const { items, news } = digestItems({
+    slots: bySlot.values(),
+    obligations: obById,
+    unitName: (id) => units.get(id)?.name,
+    cal,
+    escalatedToOffice,
+    today,
+  });
   if (items.length === 0) return 0;
-  items.sort(
-    (a, b) => a.effectiveDeadline.localeCompare(b.effectiveDeadline) || a.unitName.localeCompare(b.unitName),
-  );
-  const news = escalatedToOffice.size > 0 || items.some((i) => i.newlyOverdue);
   const bouncing = bouncingContacts((await store.listUnits()).filter((u) => u.bouncing?.length));
   const m = officeDigestMessage(items, today, webLink(webBaseUrl, OVERDUE_ROUTE), bouncing);
   const parts = digestParts(m);

@@ -1,12 +1,6 @@
 // What the API shows of stored items (SPEC §5 field names).
-import { endOfDay } from '../domain/dates';
-import type { Slot, SlotState, Submission } from '../domain/model';
-
-/** The state as of `now`: a stored `open` slot past its deadline reads `overdue` even before the sweep. */
-export function stateAt(slot: Slot, now: Date): SlotState {
-  if (slot.state === 'open' && now.getTime() > endOfDay(slot.effectiveDeadline).getTime()) return 'overdue';
-  return slot.state;
-}
+import type { Slot, Submission } from '../domain/model';
+import { stateAt } from '../domain/slotState';
 
 export function submissionView(s: Submission) {
   return {

@@ -242,6 +242,10 @@ export type Slot = {
   version: number;
 };
 
+/** A slot's identity as one string (obligation#period#unit): the base of its notices' ids. */
+export const slotRef = (s: Pick<Slot, 'obligationId' | 'period' | 'unitId'>) =>
+  `${s.obligationId}#${s.period}#${s.unitId}`;
+
 export const submissionStates = ['awaiting-upload', 'received', 'rejected', 'accepted', 'returned'] as const;
 export type SubmissionState = (typeof submissionStates)[number];
 

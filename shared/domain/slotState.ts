@@ -1,11 +1,11 @@
 // The slot state machine of SPEC §2, as one function. Every transition returns a new slot
 // (version + 1, nextActionDate recomputed) or throws an AppError.
-import type { Calendar } from './calendar';
+import { addWorkdays, type Calendar } from './calendar';
 import { slotCutoff } from './cutoff';
 import { addDays, endOfDay, shanghaiDate } from './dates';
 import { dayBeforePeriod, isOnTime, lateDaysOf } from './due';
 import { AppError, conflict, invalid } from './errors';
-import { isoDate, type IsoDate, type Obligation, type Slot } from './model';
+import { isoDate, type IsoDate, type Obligation, type Slot, type SlotState } from './model';
 import { type DayPlan, nextActionDate, owes, projectSlot } from './plan';
 
 export type SlotEvent =
@@ -24,6 +24,22 @@ export function oneYearAfter(d: IsoDate): IsoDate {
 }
 
 /** open, overdue or returned: the unit still owes a report. */
+/** Working days a returned submission's unit gets to resubmit, when the office names no date. */
+export const DEFAULT_RESUBMIT_WORKDAYS = 5;
+
+/** A returned submission's resubmit-by: the office's date, else DEFAULT_RESUBMIT_WORKDAYS working days on; never before today. */
+export function resubmitDate(cal: Calendar, today: IsoDate, asked?: IsoDate): IsoDate {
+  const by = asked ?? addWorkdays(cal, today, DEFAULT_RESUBMIT_WORKDAYS);
+  if (by < today) throw invalid('resubmitBy', `must not be before today (${today})`);
+  return by;
+}
+
+/** The state as of `now`: a stored `open` slot past its deadline reads `overdue` even before the sweep. */
+export function stateAt(slot: Slot, now: Date): SlotState {
+  if (slot.state === 'open' && now.getTime() > endOfDay(slot.effectiveDeadline).getTime()) return 'overdue';
+  return slot.state;
+}
+
 export function isOwing(slot: Pick<Slot, 'state'>): boolean {
   return owes(slot);
 }

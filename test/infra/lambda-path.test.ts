@@ -19,7 +19,7 @@ import { createTable } from '../../shared/adapters/dynamo/create-table';
 import { DynamoStore } from '../../shared/adapters/dynamo/store';
 import { makeS3Client } from '../../shared/adapters/s3';
 import { putSettings } from '../../shared/app/admin';
-import { smsHeldUntil } from '../../shared/app/deliver';
+import { smsHeldUntil } from '../../shared/domain/quiet-hours';
 import type { OutgoingMessage } from '../../shared/app/ports';
 import { shanghaiDate } from '../../shared/domain/dates';
 import { defaultObligations } from '../../shared/domain/defaults';

@@ -183,7 +183,7 @@ describe('receipt handler (S3 → SQS → receipt)', () => {
     expect(after.submittedAt).toBe('2026-04-17T07:00:00.000Z');
     // One receipt id (to the liaison only); replays re-enqueue it, the sender delivers it once.
     expect([...queue.enqueued.keys()]).toEqual([
-      `receipt:${r.submissionId}:email:liaison@town-a.example.gov.cn`,
+      `receipt:${r.submissionId}:email:liaison`,
     ]);
     expect(queue.delivered).toHaveLength(1);
     expect(queue.delivered[0]!.text).toContain(sub.sha256!);
@@ -223,7 +223,7 @@ describe('receipt handler (S3 → SQS → receipt)', () => {
     expect(after.version).toBe(before.version);
     expect(after.state).toBe('open');
     expect([...queue.enqueued.keys()]).toEqual([
-      `rejection:${r.submissionId}:email:liaison@town-a.example.gov.cn`,
+      `rejection:${r.submissionId}:email:liaison`,
     ]);
   });
 

@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BATCH_BYTES, batches, SqsQueue } from '../../shared/adapters/sqs-queue';
 import type { OutgoingMessage } from '../../shared/app/ports';
-import { DIGEST_PART_BYTES, digestParts } from '../../shared/app/sweep';
+import { DIGEST_PART_BYTES, digestParts } from '../../shared/domain/digest';
 import { type DigestItem, officeDigestMessage } from '../../shared/domain/messages';
 
 const sqs = mockClient(SQSClient);

@@ -1,6 +1,6 @@
 // The delivery adapters' error mappings, each fault injected with aws-sdk-client-mock (their happy
-// paths run on the stand-ins: test/integration/delivery-adapters.test.ts), the quiet-hours rule and
-// the sweep event's shapes.
+// paths run on the stand-ins: test/integration/delivery-adapters.test.ts), the SMS body and the
+// sweep event's shapes.
 import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESClient, SESServiceException, SendEmailCommand } from '@aws-sdk/client-ses';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -11,7 +11,7 @@ import { sweepEventSchema } from '../../functions/sweep/handler';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { PinpointSmsSender } from '../../shared/adapters/sms-sender';
 import { queueUrlOfArn, SqsQueue } from '../../shared/adapters/sqs-queue';
-import { smsBody, smsHeldUntil } from '../../shared/app/deliver';
+import { smsBody } from '../../shared/app/deliver';
 import {
   PermanentDeliveryError,
   SendConfigError,
@@ -165,16 +165,7 @@ describe('SqsQueue', () => {
   });
 });
 
-describe('SMS quiet hours (08:00–20:00 Asia/Shanghai)', () => {
-  const at = (s: string) => new Date(s);
-  it('lets an SMS go from 08:00 to 19:59 and holds it until the next 08:00 otherwise', () => {
-    expect(smsHeldUntil(at('2026-07-03T08:00:00+08:00'))).toBeNull();
-    expect(smsHeldUntil(at('2026-07-03T19:59:59+08:00'))).toBeNull();
-    expect(smsHeldUntil(at('2026-07-03T20:00:00+08:00'))?.toISOString()).toBe('2026-07-04T00:00:00.000Z');
-    expect(smsHeldUntil(at('2026-07-03T21:00:00+08:00'))?.toISOString()).toBe('2026-07-04T00:00:00.000Z');
-    expect(smsHeldUntil(at('2026-07-04T07:59:00+08:00'))?.toISOString()).toBe('2026-07-04T00:00:00.000Z');
-    expect(smsHeldUntil(at('2026-12-31T23:30:00+08:00'))?.toISOString()).toBe('2027-01-01T00:00:00.000Z');
-  });
+describe('the SMS body', () => {
   it('prefixes the signature once', () => {
     expect(smsBody('【区法制办】', '请报送')).toBe('【区法制办】请报送');
     expect(smsBody('【区法制办】', '【区法制办】请报送')).toBe('【区法制办】请报送');

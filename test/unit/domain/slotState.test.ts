@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { newSlot } from '../../../shared/domain/due';
 import { AppError } from '../../../shared/domain/errors';
 import type { Slot, SlotState } from '../../../shared/domain/model';
-import { applySlotEvent, isOpenForUpload, isOwing, type SlotEvent } from '../../../shared/domain/slotState';
+import {
+  applySlotEvent,
+  DEFAULT_RESUBMIT_WORKDAYS,
+  isOpenForUpload,
+  isOwing,
+  resubmitDate,
+  type SlotEvent,
+  stateAt,
+} from '../../../shared/domain/slotState';
 import { at, cal, obligation, unit } from './helpers';
 
 const halfYear = obligation('half-year-report');
@@ -362,5 +370,30 @@ describe('versions arriving out of order', () => {
       expect(s).toMatchObject({ state: 'submitted', latestSubmissionId: '01B', onTime: true, lateDays: 0 });
       expect(s.submittedAt).toBe(older.at.toISOString());
     }
+  });
+});
+
+describe('the state as of now (stateAt)', () => {
+  const open = base();
+  it('reads an open slot as overdue from the day after its effective deadline, Shanghai time', () => {
+    const last = open.effectiveDeadline;
+    expect(stateAt(open, at(last, '23:59:59'))).toBe('open');
+    expect(stateAt(open, new Date(at(last, '23:59:59').getTime() + 1000))).toBe('overdue');
+  });
+  it('leaves every other state as stored', () => {
+    for (const s of ['submitted', 'returned', 'accepted', 'waived', 'closed', 'overdue'] as SlotState[])
+      expect(stateAt(inState(s), at('2027-03-01'))).toBe(s);
+  });
+});
+
+describe('the resubmit-by date of a returned submission (resubmitDate)', () => {
+  it('is DEFAULT_RESUBMIT_WORKDAYS working days on when the office names none', () => {
+    expect(DEFAULT_RESUBMIT_WORKDAYS).toBe(5);
+    // Friday 2026-07-03 + 5 working days = Friday 2026-07-10.
+    expect(resubmitDate(cal, '2026-07-03')).toBe('2026-07-10');
+  });
+  it('keeps the office’s date, and refuses one before today', () => {
+    expect(resubmitDate(cal, '2026-07-03', '2026-07-03')).toBe('2026-07-03');
+    expect(codeOf(() => resubmitDate(cal, '2026-07-03', '2026-07-02'))).toBe('invalid_input');
   });
 });
