@@ -17,12 +17,12 @@ import { loadCalendar } from './calendar';
 import { contactsOf, fanOut } from './notices';
 import { inParallel } from './open-slots';
 import { ConditionFailed, type MessageQueue, type OutgoingMessage, type Store } from './ports';
+import { retryOnConflict } from './retry';
 
 export type ChaseInput = { obligationId: string; period: string; unitId?: string };
 export type ChaseDeps = { store: Store; queue?: MessageQueue; webBaseUrl?: string };
 
 const chaseKey = (day: string) => `chase:${day}`;
-const WRITE_RETRIES = 3;
 
 export async function chase(
   d: ChaseDeps,
@@ -125,8 +125,10 @@ async function record(
     ]);
     return false;
   }
-  let slot: Slot | null = first;
-  for (let attempt = 0; attempt < WRITE_RETRIES && slot; attempt++) {
+  return retryOnConflict(async (n) => {
+    // The first attempt decides on the slot the caller read; a retry reads it again.
+    const slot = n === 0 ? first : await store.getSlot(first.obligationId, first.period, first.unitId);
+    if (!slot) throw new ConditionFailed('the slot is gone');
     if (slot.sent.includes(chaseKey(today)) || !owes(slot)) return false;
     const after: Slot = {
       ...slot,
@@ -134,20 +136,14 @@ async function record(
       sent: [...slot.sent, chaseKey(today)],
       version: slot.version + 1,
     };
-    try {
-      await store.write([
-        { type: 'putSlot', slot: after, ifVersion: slot.version },
-        audit({
-          ...base,
-          action: 'chase',
-          detail: { channels: msgs.map((m) => `${m.channel}:${m.recipient}`) },
-        }),
-      ]);
-      return true;
-    } catch (err) {
-      if (!(err instanceof ConditionFailed)) throw err;
-      slot = await store.getSlot(first.obligationId, first.period, first.unitId);
-    }
-  }
-  throw new ConditionFailed('the slot kept changing while it was being chased');
+    await store.write([
+      { type: 'putSlot', slot: after, ifVersion: slot.version },
+      audit({
+        ...base,
+        action: 'chase',
+        detail: { channels: msgs.map((m) => `${m.channel}:${m.recipient}`) },
+      }),
+    ]);
+    return true;
+  });
 }

@@ -19,7 +19,8 @@ import { getSettings } from './admin';
 import { actorOf, audit, OFFICE_TRAIL } from './audit';
 import { calendarYearsAround, loadCalendar } from './calendar';
 import { pageAfter } from './paging';
-import { ConditionFailed, type PageRequest, type Store } from './ports';
+import type { PageRequest, Store } from './ports';
+import { retryOnConflict } from './retry';
 import { slotView } from './views';
 
 async function obligationOrThrow(store: Store, obligationId: string): Promise<Obligation> {
@@ -149,28 +150,24 @@ async function actOnSlot(
 ) {
   const ob = await obligationOrThrow(store, key.obligationId);
   const cal = await loadCalendar(store, [yearOfPeriod(key.period)]);
-  for (let attempt = 0; ; attempt++) {
+  return retryOnConflict(async () => {
     const slot = await store.getSlot(key.obligationId, key.period, key.unitId);
     if (!slot) throw notFound(`slot ${key.obligationId} ${key.period} ${key.unitId}`);
     const next = applySlotEvent(cal, ob, slot, event);
-    try {
-      await store.write([
-        { type: 'putSlot', slot: next, ifVersion: slot.version },
-        audit({
-          unitId: key.unitId,
-          at: now,
-          actor: actorOf(who),
-          action,
-          obligationId: key.obligationId,
-          period: key.period,
-          detail,
-        }),
-      ]);
-      return slotView(next, now);
-    } catch (err) {
-      if (!(err instanceof ConditionFailed) || attempt >= 4) throw err;
-    }
-  }
+    await store.write([
+      { type: 'putSlot', slot: next, ifVersion: slot.version },
+      audit({
+        unitId: key.unitId,
+        at: now,
+        actor: actorOf(who),
+        action,
+        obligationId: key.obligationId,
+        period: key.period,
+        detail,
+      }),
+    ]);
+    return slotView(next, now);
+  });
 }
 
 export function extend(
@@ -264,26 +261,22 @@ export async function acknowledge(
 ) {
   if (who.role !== 'unit' || who.unitId !== key.unitId)
     throw new AppError('forbidden', 'only the unit itself signs for its request');
-  for (let attempt = 0; ; attempt++) {
+  return retryOnConflict(async () => {
     const slot = await store.getSlot(key.obligationId, key.period, key.unitId);
     if (!slot) throw notFound(`slot ${key.obligationId} ${key.period} ${key.unitId}`);
     if (slot.acknowledgedAt) return slotView(slot, now);
     const next: Slot = { ...slot, acknowledgedAt: now.toISOString(), version: slot.version + 1 };
-    try {
-      await store.write([
-        { type: 'putSlot', slot: next, ifVersion: slot.version },
-        audit({
-          unitId: key.unitId,
-          at: now,
-          actor: actorOf(who),
-          action: 'slot-acknowledged',
-          obligationId: key.obligationId,
-          period: key.period,
-        }),
-      ]);
-      return slotView(next, now);
-    } catch (err) {
-      if (!(err instanceof ConditionFailed) || attempt >= 4) throw err;
-    }
-  }
+    await store.write([
+      { type: 'putSlot', slot: next, ifVersion: slot.version },
+      audit({
+        unitId: key.unitId,
+        at: now,
+        actor: actorOf(who),
+        action: 'slot-acknowledged',
+        obligationId: key.obligationId,
+        period: key.period,
+      }),
+    ]);
+    return slotView(next, now);
+  });
 }

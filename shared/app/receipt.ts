@@ -24,12 +24,12 @@ import { applySlotEvent } from '../domain/slotState';
 import { audit, OFFICE_TRAIL } from './audit';
 import { calendarYearsAround } from './calendar';
 import { ConditionFailed, type ObjectReader, type WriteOp } from './ports';
+import { retryOnConflict } from './retry';
 
 import {
   enqueueNotice,
   parseSubmissionKey,
   QUARANTINE_PREFIX,
-  SLOT_RETRIES,
   type ParsedKey,
   type UploadDeps,
 } from './submissions';
@@ -121,7 +121,9 @@ export async function recordUpload(d: ReceiptDeps, ev: ObjectCreated): Promise<R
   const sha256 = obj.sha256;
 
   let slot = ctx.slot;
-  for (let attempt = 0; ; attempt++) {
+  // After a failed write the slot read with it decides the next attempt; when the slot keeps
+  // changing the last ConditionFailed reaches the queue, which delivers the event again.
+  return retryOnConflict(async () => {
     if (!slot) throw new Error(`slot of submission ${sub.submissionId} is gone`);
     let next: Slot | null = null;
     let why = reason;
@@ -188,8 +190,8 @@ export async function recordUpload(d: ReceiptDeps, ev: ObjectCreated): Promise<R
           await enqueueNotice(d, now.submission, { ob, slot: now.slot, unit: now.unit });
         return 'duplicate'; // another delivery of the same event won the race
       }
-      if (attempt + 1 >= SLOT_RETRIES) throw err; // the slot keeps changing: let the queue retry
       slot = now.slot;
+      throw err;
     }
-  }
+  });
 }

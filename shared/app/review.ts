@@ -9,7 +9,7 @@ import { multilineText } from '../domain/text';
 import { applySlotEvent, resubmitDate } from '../domain/slotState';
 import { actorOf, audit } from './audit';
 import { loadCalendar } from './calendar';
-import { ConditionFailed } from './ports';
+import { retryOnConflict } from './retry';
 import { submissionView } from './views';
 
 import { toLiaisons, type UploadDeps } from './submissions';
@@ -31,42 +31,42 @@ export async function review(
   if (principal?.role !== 'office') throw forbidden('office staff only');
   if (body.decision === 'accept' && body.resubmitBy)
     throw invalid('resubmitBy', 'only for decision "return"');
-  for (let attempt = 0; ; attempt++) {
-    const now = d.clock.now();
-    const today = shanghaiDate(now);
-    const sub = await d.store.getSubmission(id);
-    if (!sub) throw notFound(`submission ${id}`);
-    if (sub.state !== 'received')
-      throw conflict(`the submission is ${sub.state}; only a received one can be reviewed`);
-    const [slot, ob] = await Promise.all([
-      d.store.getSlot(sub.obligationId, sub.period, sub.unitId),
-      d.store.getObligation(sub.obligationId),
-    ]);
-    if (!slot || !ob) throw notFound(`slot of submission ${id}`);
-    if (slot.latestSubmissionId !== id)
-      throw conflict('a newer version of this report exists; review that one');
-    const cal = await loadCalendar(d.store, [yearOfPeriod(sub.period), yearOf(today)]);
-    const resubmitBy = body.decision === 'return' ? resubmitDate(cal, today, body.resubmitBy) : undefined;
-    const next = applySlotEvent(
-      cal,
-      ob,
-      slot,
-      resubmitBy ? { type: 'returned', resubmitBy } : { type: 'accepted' },
-      today,
-    );
-    const decision = {
-      decision: body.decision,
-      ...(body.comment ? { comment: body.comment } : {}),
-      ...(resubmitBy ? { resubmitBy } : {}),
-      by: actorOf(principal),
-      at: now.toISOString(),
-    };
-    const done: Submission = {
-      ...sub,
-      state: body.decision === 'accept' ? 'accepted' : 'returned',
-      review: decision,
-    };
-    try {
+  return retryOnConflict(
+    async () => {
+      const now = d.clock.now();
+      const today = shanghaiDate(now);
+      const sub = await d.store.getSubmission(id);
+      if (!sub) throw notFound(`submission ${id}`);
+      if (sub.state !== 'received')
+        throw conflict(`the submission is ${sub.state}; only a received one can be reviewed`);
+      const [slot, ob] = await Promise.all([
+        d.store.getSlot(sub.obligationId, sub.period, sub.unitId),
+        d.store.getObligation(sub.obligationId),
+      ]);
+      if (!slot || !ob) throw notFound(`slot of submission ${id}`);
+      if (slot.latestSubmissionId !== id)
+        throw conflict('a newer version of this report exists; review that one');
+      const cal = await loadCalendar(d.store, [yearOfPeriod(sub.period), yearOf(today)]);
+      const resubmitBy = body.decision === 'return' ? resubmitDate(cal, today, body.resubmitBy) : undefined;
+      const next = applySlotEvent(
+        cal,
+        ob,
+        slot,
+        resubmitBy ? { type: 'returned', resubmitBy } : { type: 'accepted' },
+        today,
+      );
+      const decision = {
+        decision: body.decision,
+        ...(body.comment ? { comment: body.comment } : {}),
+        ...(resubmitBy ? { resubmitBy } : {}),
+        by: actorOf(principal),
+        at: now.toISOString(),
+      };
+      const done: Submission = {
+        ...sub,
+        state: body.decision === 'accept' ? 'accepted' : 'returned',
+        review: decision,
+      };
       await d.store.write([
         { type: 'putSubmission', submission: done, ifState: 'received' },
         { type: 'putSlot', slot: next, ifVersion: slot.version },
@@ -81,14 +81,11 @@ export async function review(
           detail: { ...decision, slot: { from: slot.state, to: next.state, version: next.version } },
         }),
       ]);
-    } catch (err) {
-      if (!(err instanceof ConditionFailed)) throw err;
-      if (attempt >= 2) throw conflict('the submission or its slot changed meanwhile; try again');
-      continue; // someone changed the submission or the slot meanwhile: read again, decide again
-    }
-    if (resubmitBy) await notifyReturned(d, done, next, resubmitBy, today);
-    return submissionView(done);
-  }
+      if (resubmitBy) await notifyReturned(d, done, next, resubmitBy, today);
+      return submissionView(done);
+    },
+    () => conflict('the submission or its slot changed meanwhile; try again'),
+  );
 }
 
 /**

@@ -39,8 +39,6 @@ export const UPLOAD_FORMS_PER_WINDOW = 30;
 export const UPLOAD_FORM_WINDOW_SECONDS = UPLOAD_EXPIRY_SECONDS;
 /** A presigned download link lives this long. */
 export const DOWNLOAD_EXPIRY_SECONDS = 300;
-/** How often a receipt retries when the slot changed under it (a sweep, a review). */
-export const SLOT_RETRIES = 5;
 
 export const ULID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
