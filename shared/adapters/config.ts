@@ -34,3 +34,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return r.data;
 }
+
+/** The sender's `SENDER_CONCURRENCY`: how many batches its event source runs at once, sharing the
+ *  SES rate (the stack sets it; the local runtime runs 1). Read per batch; 2 when unset or invalid. */
+export function senderInstances(env: NodeJS.ProcessEnv = process.env): number {
+  const r = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .safeParse(env.SENDER_CONCURRENCY ?? 2);
+  return r.success ? r.data : 2;
+}

@@ -288,8 +288,11 @@ export class UserExists extends Error {
   }
 }
 
-/** Where the app layer reports what it swallowed (a notice that could not be queued after its
- *  change committed). On Lambda the redacting JSON logger (shared/adapters/logger.ts). */
+/** Where the app layer reports what it did or swallowed (a notice that could not be queued after
+ *  its change committed, a delivery's outcome). On Lambda the redacting JSON logger
+ *  (shared/adapters/logger.ts). */
 export interface Log {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
   error(message: string, extra?: Record<string, unknown>): void;
 }

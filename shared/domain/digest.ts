@@ -81,4 +81,3 @@ export function digestParts(
     text: [`（第${k + 1}/${of}部分${k ? '，接上一部分' : ''}）`, ...lines].join('\n'),
   }));
 }
-

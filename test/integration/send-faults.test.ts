@@ -15,7 +15,8 @@ import {
 import { SESClient, SESServiceException } from '@aws-sdk/client-ses';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { handler as sender, MAX_DEFERRALS, PAUSE_SECONDS, pauseMarker } from '../../functions/sender/handler';
+import { handler as sender } from '../../functions/sender/handler';
+import { MAX_DEFERRALS, PAUSE_SECONDS, pauseMarker } from '../../shared/app/send-batch';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/standins';
 import { SettableClock } from '../../shared/adapters/clock';
 import { setDeps } from '../../shared/adapters/container';

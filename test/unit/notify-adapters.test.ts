@@ -6,7 +6,7 @@ import { SESClient, SESServiceException, SendEmailCommand } from '@aws-sdk/clien
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backoffSeconds } from '../../functions/sender/handler';
+import { backoffSeconds } from '../../shared/app/send-batch';
 import { sweepEventSchema } from '../../functions/sweep/handler';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { PinpointSmsSender } from '../../shared/adapters/sms-sender';

@@ -1,0 +1,192 @@
+// A batch of queued notifications, each delivered once (deliver.ts), and what to do with the ones
+// that cannot go now. The sender function only translates SQS records to `Received` and back.
+// - throttled → a fresh copy is queued with a delay (exponential back-off, ≤ 15 min) and this one
+//   is done: throttling is retried for as long as it lasts and never counts toward the DLQ's
+//   maxReceiveCount (the same id makes the copy harmless: the claim is in state 'retry');
+// - another attempt of the same id in flight → retry later (the message is postponed with
+//   back-off); anything unexpected → retry later (SQS retries, then the DLQ, which alarms);
+// - an SMS in quiet hours (HeldUntil) → retry at 08:00 Asia/Shanghai (postponed, ≤ 12 h; a hold
+//   is one receive);
+// - a permanent failure is recorded by deliver() and is a success here: it never blocks the batch;
+// - a misconfigured channel (SendConfigError: unverified SES identity, wrong SMS origination
+//   identity) pauses that channel for PAUSE_SECONDS (a marker every sender instance reads): the
+//   message and every later one of the channel go back on the queue untried, with a delay, not
+//   counted toward the DLQ; one SendConfigError metric per probe raises one alarm. After the
+//   pause the next message probes again. A message deferred MAX_DEFERRALS times is given up
+//   (recorded failed, audited), so nothing circulates forever;
+// - an email to an address that bounces or complained (marked on its unit by the bounce handler)
+//   is skipped and recorded with the reason (deliver()'s `suppressed`).
+// Pace: at most settings.sesRatePerSecond / instances sends in any one second per instance (the
+// event source runs at most `instances` batches at once; pacer.ts). A batch's messages are
+// delivered concurrently (each has its own claim; the pacer spaces the sends), except that the
+// first message of each channel in a batch goes alone: a misconfigured channel is probed by one
+// message, and the others see the pause before they claim anything.
+import * as z from 'zod';
+import { SMS_TEMPLATE_IDS } from '../domain/sms-templates';
+import { getSettings } from './admin';
+import { bouncingReason } from './bounces';
+import { type DeliverDeps, deliver, giveUp, HeldUntil, InFlight } from './deliver';
+import { type Channel, METRIC, type Metrics, noMetrics } from './metrics';
+import { Pacer } from './pacer';
+import { type Log, type MessageQueue, SendConfigError, ThrottledError } from './ports';
+
+/** A queued notification as the sender reads it (the queue is a boundary: validated). */
+export const messageSchema = z.object({
+  id: z.string().min(1).max(1000),
+  channel: z.enum(['email', 'sms']),
+  to: z.string().min(1),
+  subject: z.string().optional(),
+  text: z.string().min(1),
+  unitId: z.string().min(1),
+  obligationId: z.string().optional(),
+  period: z.string().optional(),
+  kind: z.string().min(1),
+  recipient: z.string().optional(),
+  throttled: z.number().int().min(0).optional(),
+  template: z
+    .object({ template: z.enum(SMS_TEMPLATE_IDS), params: z.record(z.string(), z.string().max(500)) })
+    .optional(),
+  deferred: z.number().int().min(0).optional(),
+});
+type QueuedMessage = z.infer<typeof messageSchema>;
+
+/** How long a misconfigured channel is paused before the next message probes it again. */
+export const PAUSE_SECONDS = 900;
+/** Deferrals (× PAUSE_SECONDS) before a message is given up: three days. */
+export const MAX_DEFERRALS = 288;
+export const pauseMarker = (channel: Channel) => `send-paused#${channel}`;
+
+/** Back-off before the n-th retry: 10 s · 2^(n−1), at most 15 min (SQS's longest delay), with jitter. */
+export const backoffSeconds = (n: number) =>
+  Math.min(900, 10 * 2 ** Math.max(0, n - 1) * (0.75 + Math.random() / 2));
+
+/** One received queue message: its body, how often it was received, and its handle for postponing. */
+export type Received = {
+  body: string;
+  receiveCount: number;
+  handle: { receiptHandle: string; eventSourceARN?: string };
+};
+
+export type SendDeps = DeliverDeps & {
+  clock: NonNullable<DeliverDeps['clock']>;
+  queue?: MessageQueue;
+  metrics?: Metrics;
+  log?: Log;
+};
+
+/**
+ * Delivers batches at a shared pace. One per sender instance (the pacer's window spans batches);
+ * `instances`: how many batches the event source runs at once, which share the rate.
+ */
+export class BatchSender {
+  private readonly pacer = new Pacer(7);
+
+  /**
+   * Reads what the batch needs once (settings, pause markers, the units of its emails) and returns
+   * the step that delivers one of its messages: it resolves when the message is done (sent,
+   * recorded as failed, re-queued or deferred) and throws when the queue should deliver it again.
+   */
+  async begin(d: SendDeps, bodies: string[], instances: number): Promise<(r: Received) => Promise<void>> {
+    const metrics = d.metrics ?? noMetrics;
+    const messages = bodies.map((b) => {
+      const parsed = messageSchema.safeParse(JSON.parse(b));
+      return parsed.success ? parsed.data : null;
+    });
+    const unitIds = [...new Set(messages.flatMap((m) => (m?.channel === 'email' ? [m.unitId] : [])))];
+    const [settings, pausedEmail, pausedSms, units] = await Promise.all([
+      getSettings(d.store),
+      d.store.getMarker(pauseMarker('email')),
+      d.store.getMarker(pauseMarker('sms')),
+      unitIds.length ? d.store.getUnits(unitIds) : new Map(),
+    ]);
+    /** Until when each channel is paused (epoch ms; 0 = not paused). */
+    const paused: Record<Channel, number> = {
+      email: pausedEmail ? Date.parse(pausedEmail) : 0,
+      sms: pausedSms ? Date.parse(pausedSms) : 0,
+    };
+    this.pacer.setRate(settings.sesRatePerSecond / instances);
+    const queue = () => {
+      if (!d.queue) throw new Error('dependency queue is not configured');
+      return d.queue;
+    };
+
+    /** Puts the message back untried until the channel's pause ends (or gives it up). */
+    const defer = async (msg: QueuedMessage, now: Date) => {
+      const deferred = (msg.deferred ?? 0) + 1;
+      if (deferred > MAX_DEFERRALS) {
+        await giveUp(d, msg, now, 'sending stayed misconfigured; given up');
+        metrics.add(METRIC.notificationsFailed, 1, { channel: msg.channel });
+        return;
+      }
+      const seconds = Math.min(900, Math.max(1, Math.ceil((paused[msg.channel] - now.getTime()) / 1000)));
+      await queue().enqueue([{ ...msg, deferred }], { delaySeconds: seconds });
+      metrics.add(METRIC.notificationsDeferred, 1, { channel: msg.channel });
+    };
+
+    const attempt = async (r: Received, msg: QueuedMessage) => {
+      const now = d.clock.now();
+      if (paused[msg.channel] > now.getTime()) return defer(msg, now);
+      try {
+        const outcome = await deliver(d, msg, now, {
+          settings,
+          pace: (ch) => (ch === 'email' ? this.pacer.take() : Promise.resolve()),
+          suppressed: (m) => (m.channel === 'email' ? bouncingReason(units.get(m.unitId), m.to) : undefined),
+        });
+        if (outcome === 'sent') metrics.add(METRIC.notificationsSent, 1, { channel: msg.channel });
+        if (outcome === 'failed') metrics.add(METRIC.notificationsFailed, 1, { channel: msg.channel });
+        if (outcome === 'suppressed')
+          metrics.add(METRIC.notificationsSuppressed, 1, { channel: msg.channel });
+        d.log?.info('notification', { kind: msg.kind, channel: msg.channel, outcome });
+      } catch (err) {
+        if (err instanceof SendConfigError) {
+          // One clear signal, then quiet: pause the channel for every sender instance.
+          paused[msg.channel] = now.getTime() + PAUSE_SECONDS * 1000;
+          await d.store.setMarker(pauseMarker(msg.channel), new Date(paused[msg.channel]).toISOString());
+          metrics.add(METRIC.sendConfigError, 1, { channel: msg.channel });
+          d.log?.error('sending is misconfigured; channel paused', {
+            channel: msg.channel,
+            error: err.message,
+            pausedSeconds: PAUSE_SECONDS,
+          });
+          return defer(msg, now);
+        }
+        if (err instanceof ThrottledError) {
+          const throttled = (msg.throttled ?? 0) + 1;
+          await queue().enqueue([{ ...msg, throttled }], { delaySeconds: backoffSeconds(throttled) });
+          metrics.add(METRIC.notificationsThrottled, 1, { channel: msg.channel });
+          d.log?.info('notification throttled; queued again', {
+            kind: msg.kind,
+            channel: msg.channel,
+            throttled,
+          });
+          return;
+        }
+        if (err instanceof HeldUntil) {
+          await queue().postpone?.(r.handle, (err.until.getTime() - now.getTime()) / 1000, 'held');
+        } else if (err instanceof InFlight) {
+          await queue().postpone?.(r.handle, backoffSeconds(r.receiveCount), 'retry');
+        }
+        d.log?.warn('notification not delivered now; SQS will retry', {
+          kind: msg.kind,
+          channel: msg.channel,
+          error: err instanceof Error ? err.name : 'unknown',
+        });
+        throw err;
+      }
+    };
+
+    /** Per channel: settles when the batch's first message of that channel has been tried. */
+    const probes: Partial<Record<Channel, Promise<unknown>>> = {};
+    return async (r: Received) => {
+      const msg = messageSchema.parse(JSON.parse(r.body));
+      const probe = probes[msg.channel];
+      if (probe) await probe.catch(() => undefined);
+      else {
+        const first = attempt(r, msg);
+        probes[msg.channel] = first;
+        return first;
+      }
+      return attempt(r, msg);
+    };
+  }
+}
