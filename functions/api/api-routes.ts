@@ -9,12 +9,10 @@ import {
   putUnit,
 } from '../../shared/app/admin';
 import { getCalendarYear, putCalendarYear } from '../../shared/app/calendar';
-import { declareEvent, eventBodySchema, listEvents } from '../../shared/app/events';
+import { declareEvent, eventBodySchema } from '../../shared/app/events';
+import { eventsPage, obligationsPage, unitSlotsPage, unitsPage } from '../../shared/app/lists';
 import { obligationView } from '../../shared/app/template-views';
-import { pageAfter } from '../../shared/app/paging';
-import { unitSlots } from '../../shared/app/slots';
 import { deps } from '../../shared/adapters/container';
-import { shanghaiYear } from '../../shared/domain/dates';
 import { invalid } from '../../shared/domain/errors';
 import {
   calendarBodySchema,
@@ -82,7 +80,7 @@ export const apiRoutes = {
   'GET /v1/units': def({
     summary: 'All units with contacts',
     query: pageQuery,
-    run: async ({ query }) => pageAfter(await deps().store.listUnits(), (u) => u.unitId, query),
+    run: async ({ query }) => unitsPage(deps().store, query),
   }),
 
   'GET /v1/units/{unitId}': def({
@@ -122,9 +120,7 @@ export const apiRoutes = {
     query: pageQuery.extend({ year: yearSchema.optional() }),
     run: async ({ params, query, principal }) => {
       assertOwnUnit(principal, params.unitId);
-      const at = now();
-      const { items } = await unitSlots(deps().store, params.unitId, query.year ?? shanghaiYear(at), at);
-      return pageAfter(items, (s) => `${s.effectiveDeadline}#${s.obligationId}#${s.period}`, query);
+      return unitSlotsPage(deps().store, params.unitId, query, now());
     },
   }),
 
@@ -146,20 +142,14 @@ export const apiRoutes = {
     query: pageQuery.extend({ year: yearSchema.optional() }),
     run: async ({ params, query, principal }) => {
       assertOwnUnit(principal, params.unitId);
-      const year = query.year ?? shanghaiYear(now());
-      return pageAfter(
-        await listEvents(deps().store, params.unitId, year),
-        (e) => `${e.occurredOn}#${e.eventId}`,
-        query,
-      );
+      return eventsPage(deps().store, params.unitId, query, now());
     },
   }),
 
   'GET /v1/obligations': def({
     summary: 'The obligations (报送事项)',
     query: pageQuery,
-    run: async ({ query }) =>
-      pageAfter((await deps().store.listObligations()).map(obligationView), (o) => o.obligationId, query),
+    run: async ({ query }) => obligationsPage(deps().store, query),
   }),
 
   'PUT /v1/obligations/{obligationId}': def({

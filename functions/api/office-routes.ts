@@ -1,8 +1,9 @@
 // The office's routes: boards, overdue, extensions, waivers, assessment, audit.
 import * as z from 'zod';
-import { acknowledge, assessment, auditTrail, board, extend, overdue, waive } from '../../shared/app/office';
+import { assessmentPage, auditPage, overduePage, yearOr } from '../../shared/app/lists';
+import { acknowledge, assessment, board, extend, waive } from '../../shared/app/office';
+import { assessmentTable, boardTable } from '../../shared/app/reports';
 import { deps } from '../../shared/adapters/container';
-import { shanghaiDateTime, shanghaiYear } from '../../shared/domain/dates';
 import {
   isoDate,
   obligationIdSchema,
@@ -10,12 +11,10 @@ import {
   unitIdSchema,
   yearSchema,
 } from '../../shared/domain/model';
-import { csvResponse, toCsv, wantsCsv } from '../../shared/http/csv';
+import { tableResponse, wantsCsv } from '../../shared/http/csv';
 import { def } from '../../shared/http/router';
 import { multilineText } from '../../shared/domain/text';
-import { pageAfter } from '../../shared/app/paging';
 import { pageQuery } from './api-routes';
-import { STATE_ZH } from '../../shared/domain/labels';
 
 const format = z.enum(['json', 'csv']).optional();
 const slotKey = z.object({ obligationId: obligationIdSchema, period: periodSchema, unitId: unitIdSchema });
@@ -28,8 +27,6 @@ export const statusQuerySchema = pageQuery.extend({
   period: periodSchema,
   format,
 });
-const yesNo = (b: boolean | null) => (b === null ? '' : b ? '是' : '否');
-const localTime = (iso: string | null) => (iso ? shanghaiDateTime(new Date(iso)) : '');
 
 export const officeRoutes = {
   'GET /v1/status': def({
@@ -42,48 +39,14 @@ export const officeRoutes = {
         now: now(),
         ...(csv ? { limit: undefined, cursor: undefined } : {}),
       });
-      if (!csv) return b;
-      const header = [
-        '单位编号',
-        '单位名称',
-        '状态',
-        '按时报送',
-        '逾期工作日',
-        '首次报送时间',
-        '延期至',
-        '催告级别',
-        '已提醒次数',
-        '催报次数',
-        '最新报送编号',
-        '签收时间',
-      ];
-      const rows = b.items.map((r) => [
-        r.unitId,
-        r.name,
-        STATE_ZH[r.state],
-        yesNo(r.onTime),
-        r.lateDays ?? '',
-        localTime(r.submittedAt),
-        r.extendedUntil ?? '',
-        r.escalationLevel,
-        r.remindersSent,
-        r.chaseCount,
-        r.latestSubmissionId ?? '',
-        localTime(r.acknowledgedAt),
-      ]);
-      return csvResponse(`${b.name}-${b.period}.csv`, toCsv(header, rows));
+      return csv ? tableResponse(boardTable(b)) : b;
     },
   }),
 
   'GET /v1/overdue': def({
     summary: 'Every slot overdue now, oldest deadline first',
     query: pageQuery,
-    run: async ({ query }) =>
-      pageAfter(
-        (await overdue(deps().store, now())).items,
-        (s) => `${s.effectiveDeadline}#${s.obligationId}#${s.period}#${s.unitId}`,
-        query,
-      ),
+    run: async ({ query }) => overduePage(deps().store, now(), query),
   }),
 
   'POST /v1/slots/{obligationId}/{period}/{unitId}/extension': def({
@@ -111,34 +74,14 @@ export const officeRoutes = {
     query: pageQuery.extend({ year: yearSchema.optional(), format }),
     run: async ({ query, headers }) => {
       const at = now();
-      const a = await assessment(deps().store, query.year ?? shanghaiYear(at), at);
-      if (!wantsCsv(query.format, headers))
-        return {
-          year: a.year,
-          asOf: a.asOf,
-          ...pageAfter(a.items, (r) => `${String(r.rank).padStart(6, '0')}#${r.unitId}`, {
-            ...query,
-            limit: query.limit ?? 5000,
-          }),
-        };
-      const header = ['排名', '单位编号', '单位名称', '得分', '按时', '逾期', '缺报', '免报'];
-      const rows = a.items.map((r) => [
-        r.rank,
-        r.unitId,
-        r.name,
-        r.score ?? '',
-        r.onTime,
-        r.late,
-        r.missing,
-        r.waived,
-      ]);
-      return csvResponse(`依法行政报送考核-${a.year}.csv`, toCsv(header, rows));
+      if (!wantsCsv(query.format, headers)) return assessmentPage(deps().store, query, at);
+      return tableResponse(assessmentTable(await assessment(deps().store, yearOr(query.year, at), at)));
     },
   }),
 
   'GET /v1/audit': def({
     summary: 'The audit trail of a unit-year (or the office’s own actions without unitId), newest first',
     query: pageQuery.extend({ unitId: unitIdSchema.optional(), year: yearSchema.optional() }),
-    run: async ({ query }) => auditTrail(deps().store, { ...query, year: query.year ?? shanghaiYear(now()) }),
+    run: async ({ query }) => auditPage(deps().store, query, now()),
   }),
 };

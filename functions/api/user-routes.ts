@@ -3,8 +3,8 @@
 // mapping) comes from the container.
 import * as z from 'zod';
 import { need } from '../../shared/adapters/container';
-import { pageAfter } from '../../shared/app/paging';
-import { createUser, listUsers, setUserEnabled } from '../../shared/app/users';
+import { usersPage } from '../../shared/app/lists';
+import { createUser, setUserEnabled } from '../../shared/app/users';
 import { newUserSchema, userAccountSchema, usernameSchema } from '../../shared/domain/users';
 import { def } from '../../shared/http/router';
 import { deps } from '../../shared/adapters/container';
@@ -26,7 +26,7 @@ export const userRoutes = {
     summary: 'The people who sign in: office staff and unit users',
     query: pageQuery,
     response: z.object({ items: z.array(userAccountSchema), nextCursor: z.string().optional() }),
-    run: async ({ query }) => pageAfter(await listUsers(need('users')), (u) => u.username, query),
+    run: async ({ query }) => usersPage(need('users'), query),
   }),
 
   'POST /v1/users': def({

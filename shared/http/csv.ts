@@ -1,5 +1,6 @@
 // CSV that Excel opens with the Chinese intact: UTF-8 with a BOM, CRLF line ends, RFC 4180 quoting,
 // and no cell that runs as a formula.
+import type { Table } from '../app/reports';
 import { HttpResponse } from './router';
 
 /**
@@ -27,3 +28,6 @@ export const csvResponse = (fileName: string, text: string) =>
 /** `format=csv` or `Accept: text/csv`. */
 export const wantsCsv = (format: string | undefined, headers: Record<string, string | undefined>) =>
   format === 'csv' || (format === undefined && /\btext\/csv\b/.test(headers.accept ?? ''));
+
+/** A table of the app layer (shared/app/reports.ts) as a CSV download. */
+export const tableResponse = (t: Table) => csvResponse(t.fileName, toCsv(t.header, t.rows));
