@@ -20,8 +20,9 @@ export type FunctionSpec = {
   /** Actions on the table; `indexes`: the GSIs it queries (dynamodb:Query on each). */
   table: { actions: TableAction[]; indexes?: IndexName[] };
   /** Object access, by verb (the stack scopes each to key prefixes): `getVersion` is a read that
-   *  names a VersionId (s3:GetObjectVersion), `get` one that does not (s3:GetObject, HEAD too). */
-  bucket?: Array<'put' | 'get' | 'getVersion' | 'delete'>;
+   *  names a VersionId (s3:GetObjectVersion), `get` one that does not (s3:GetObject, HEAD too);
+   *  `list` is s3:ListBucket on the bucket, conditioned on the listed prefix. */
+  bucket?: Array<'list' | 'put' | 'get' | 'getVersion' | 'delete'>;
   sendsToNotifyQueue?: boolean;
   sendsEmailAndSms?: boolean;
   /** Administers the Cognito user pool (global profile): the users routes, a unit's deactivation. */
@@ -65,11 +66,14 @@ export const functionSpecs = {
   },
   sweep: {
     entry: 'functions/sweep/handler.ts',
-    description: 'Daily 09:00 Asia/Shanghai: open slots, plan reminders/escalations, digest',
+    description:
+      'Daily 09:00 Asia/Shanghai: record stored uploads that got no receipt; open slots, plan reminders/escalations, digest',
     table: {
       actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'BatchWriteItem'],
       indexes: ['GSI2', 'GSI3'],
     },
+    // The reconciliation: list submissions/, then what the receipt does (read; quarantine: copy + delete).
+    bucket: ['list', 'get', 'put', 'delete'],
     sendsToNotifyQueue: true,
   },
   sender: {

@@ -125,17 +125,25 @@ export { QUARANTINE_PREFIX, SUBMISSIONS_PREFIX };
  *            leading bytes before its download link is handed out.
  * - receipt  get → read the uploaded object (size, leading bytes, SHA-256); put → copy an unknown
  *            key into quarantine/; delete → remove that unknown key from submissions/.
+ * - sweep    list → the daily reconciliation lists submissions/ (s3:ListBucket on the bucket, with
+ *            an s3:prefix condition); then what the receipt does (get, put, delete as above).
  */
 const BUCKET_SCOPES: Record<BucketVerb, Partial<Record<LambdaName, string[]>>> = {
-  put: { uploads: [SUBMISSIONS_PREFIX, TEMPLATES_PREFIX], receipt: [QUARANTINE_PREFIX] },
-  get: { uploads: [TEMPLATES_PREFIX], receipt: [SUBMISSIONS_PREFIX] },
+  list: { sweep: [SUBMISSIONS_PREFIX] },
+  put: {
+    uploads: [SUBMISSIONS_PREFIX, TEMPLATES_PREFIX],
+    receipt: [QUARANTINE_PREFIX],
+    sweep: [QUARANTINE_PREFIX],
+  },
+  get: { uploads: [TEMPLATES_PREFIX], receipt: [SUBMISSIONS_PREFIX], sweep: [SUBMISSIONS_PREFIX] },
   getVersion: { uploads: [SUBMISSIONS_PREFIX, TEMPLATES_PREFIX] },
-  delete: { receipt: [SUBMISSIONS_PREFIX] },
+  delete: { receipt: [SUBMISSIONS_PREFIX], sweep: [SUBMISSIONS_PREFIX] },
 };
 type BucketVerb = NonNullable<FunctionSpec['bucket']>[number];
 // A read that names a VersionId (a download link pinned to the received version) is authorized
 // as s3:GetObjectVersion, not s3:GetObject.
 const S3_ACTIONS: Record<BucketVerb, string> = {
+  list: 's3:ListBucket',
   put: 's3:PutObject',
   get: 's3:GetObject',
   getVersion: 's3:GetObjectVersion',
@@ -907,16 +915,25 @@ export class BaosongStack extends Stack {
       if (!prefixes) throw new Error(`No bucket scope declared for ${name} ${verb}`);
       for (const prefix of prefixes) {
         role.addToPolicy(
-          new PolicyStatement({
-            effect: Effect.ALLOW,
-            actions: [S3_ACTIONS[verb]],
-            resources: [this.bucket.arnForObjects(`${prefix}*`)],
-          }),
+          verb === 'list'
+            ? // a listing is authorized on the bucket; the condition limits it to the prefix
+              new PolicyStatement({
+                effect: Effect.ALLOW,
+                actions: [S3_ACTIONS[verb]],
+                resources: [this.bucket.bucketArn],
+                conditions: { StringLike: { 's3:prefix': `${prefix}*` } },
+              })
+            : new PolicyStatement({
+                effect: Effect.ALLOW,
+                actions: [S3_ACTIONS[verb]],
+                resources: [this.bucket.arnForObjects(`${prefix}*`)],
+              }),
         );
       }
     }
     const bucketLogicalId = this.getLogicalId(this.bucket.node.defaultChild as never);
-    for (const prefix of new Set((spec.bucket ?? []).flatMap((verb) => BUCKET_SCOPES[verb][name] ?? []))) {
+    const objectVerbs = (spec.bucket ?? []).filter((verb) => verb !== 'list');
+    for (const prefix of new Set(objectVerbs.flatMap((verb) => BUCKET_SCOPES[verb][name] ?? []))) {
       acknowledge(
         role,
         `IAM5[Resource::<${bucketLogicalId}.Arn>/${prefix}*]`,

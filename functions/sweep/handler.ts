@@ -1,11 +1,19 @@
-// EventBridge Scheduler, daily 09:00 Asia/Shanghai → the deadline sweep. The schedule's input
-// may name the instant (`{ "at": "<aws.scheduler.scheduled-time>" }`, so a late retry still
-// sweeps the scheduled day); an EventBridge-style event's `time` is used the same way; else now.
+// EventBridge Scheduler, daily 09:00 Asia/Shanghai → the reconciliation of uploads, then the
+// deadline sweep. The schedule's input may name the instant (`{ "at":
+// "<aws.scheduler.scheduled-time>" }`, so a late retry still sweeps the scheduled day); an
+// EventBridge-style event's `time` is used the same way; else now.
+//
+// The reconciliation (shared/app/reconcile.ts: stored objects that never got a receipt are
+// recorded) runs first, so a unit whose file was stored is not reminded of it; if it fails, the
+// sweep still runs (reminders go out) and the invocation then fails, so Lambda retries both
+// (each is idempotent) and, after the retries, the on-failure queue's alarm fires.
 import '../../shared/adapters/wire/metrics';
 import '../../shared/adapters/wire/queue';
+import '../../shared/adapters/wire/s3-reader';
 import * as z from 'zod';
-import { deps, need } from '../../shared/adapters/container';
+import { deps, need, needReader } from '../../shared/adapters/container';
 import { METRIC, noMetrics } from '../../shared/app/metrics';
+import { type ReconcileSummary, reconcileUploads } from '../../shared/app/reconcile';
 import { sweep } from '../../shared/app/sweep';
 import { logger } from '../../shared/adapters/logger';
 
@@ -24,14 +32,38 @@ export const handler = async (event: unknown) => {
   const started = Date.now();
   const d = deps();
   try {
+    let reconciled: ReconcileSummary | undefined;
+    let reconcileError: string | undefined;
+    try {
+      reconciled = await reconcileUploads(
+        {
+          store: need('store'),
+          clock: need('clock'),
+          objects: needReader(),
+          queue: need('queue'),
+          webBaseUrl: d.webBaseUrl,
+          log: d.log,
+        },
+        at,
+      );
+      if (reconciled.failed) reconcileError = `${reconciled.failed} object(s) not recorded`;
+    } catch (err) {
+      reconcileError = err instanceof Error ? err.message : String(err);
+    }
     const summary = await sweep(
       { store: need('store'), queue: need('queue'), webBaseUrl: d.webBaseUrl, metrics },
       at,
     );
     const ms = Date.now() - started;
     metrics.add(METRIC.sweepDuration, ms);
-    logger.info('sweep done', { ...summary, ms });
-    return summary;
+    logger.info('sweep done', { ...summary, reconciled, ms });
+    if (reconcileError) {
+      logger.error('reconciliation failed; the invocation fails so Lambda retries it', {
+        error: reconcileError,
+      });
+      throw new Error(`reconciliation of uploads failed: ${reconcileError}`);
+    }
+    return { ...summary, reconciled };
   } finally {
     metrics.publish();
   }

@@ -24,6 +24,7 @@ import { handler as sweepHandler } from '../../functions/sweep/handler';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { PinpointSmsSender } from '../../shared/adapters/sms-sender';
 import type { Clock, Mailer, MessageQueue, OutgoingMessage, SmsSender } from '../../shared/app/ports';
+import type { ReconcileSummary } from '../../shared/app/reconcile';
 import type { SweepSummary } from '../../shared/app/sweep';
 import { startOfDay, shanghaiDate, addDays } from '../../shared/domain/dates';
 import { errorBody } from '../../shared/http/router';
@@ -116,7 +117,9 @@ export type NotifyPipeline = {
   queue: NotifyQueue;
   /** Runs the sweep handler as of `at` (default: the runtime clock) and delivers what it queued. */
   /** The sweep's summary, with what the local pipeline then sent (Lambda's sender counts its own). */
-  sweep(at?: Date): Promise<SweepSummary & { sent: { email: number; sms: number } }>;
+  sweep(
+    at?: Date,
+  ): Promise<SweepSummary & { reconciled?: ReconcileSummary; sent: { email: number; sms: number } }>;
   /** Delivers everything that can go now. */
   drain(): Promise<void>;
   outbox(): Promise<Outbox>;
@@ -185,7 +188,9 @@ export async function notifyPipelinePlugin(rt: LocalRuntime): Promise<void> {
       // One sweep at a time, as the schedule runs one invocation a day.
       const run = running.then(async () => {
         const before = { email: mailer.count, sms: sms.count };
-        const summary = (await sweepHandler({ at: (at ?? rt.clock.now()).toISOString() })) as SweepSummary;
+        const summary = (await sweepHandler({ at: (at ?? rt.clock.now()).toISOString() })) as SweepSummary & {
+          reconciled?: ReconcileSummary;
+        };
         await queue.drain();
         return { ...summary, sent: { email: mailer.count - before.email, sms: sms.count - before.sms } };
       });

@@ -14,7 +14,9 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handler as receipt } from '../../functions/receipt/handler';
+import type { SettableClock } from '../../shared/adapters/clock';
 import { makeS3Client, S3ObjectStore } from '../../shared/adapters/s3';
+import type { ListedObject } from '../../shared/app/ports';
 import { SUBMISSIONS_PREFIX } from '../../shared/app/submissions';
 import { type QueuedMessage, startLocalQueue } from './local-queue';
 import { BUCKET, type LocalRuntime } from './server';
@@ -63,6 +65,25 @@ export function startUploadsQueue(
   };
 }
 
+/**
+ * The bucket as the local runtime wires it. With `/dev/clock` set, a listed object's creation time
+ * is the clock's time, as this pipeline stamps the events (so the reconciliation, which takes the
+ * receipt time from the listing, records what the lost event would have: SPEC §6).
+ */
+export class LocalObjectStore extends S3ObjectStore {
+  constructor(
+    client: ConstructorParameters<typeof S3ObjectStore>[0],
+    bucket: string,
+    private readonly clock: SettableClock,
+  ) {
+    super(client, bucket);
+  }
+  override async *listObjects(prefix: string): AsyncIterable<ListedObject> {
+    for await (const o of super.listObjects(prefix))
+      yield this.clock.isSet ? { ...o, lastModified: this.clock.now() } : o;
+  }
+}
+
 type Rec = {
   eventName?: string;
   eventTime?: string;
@@ -81,7 +102,7 @@ export async function uploadsPipeline(rt: LocalRuntime): Promise<void> {
     const name = (err as { name?: string }).name;
     if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw err;
   }
-  rt.deps.objects = new S3ObjectStore(client, BUCKET);
+  rt.deps.objects = new LocalObjectStore(client, BUCKET, rt.clock);
 
   const context = { functionName: 'receipt', awsRequestId: 'local' } as Context;
   const queue = startUploadsQueue(async (event) => (await receipt(event, context)) as SQSBatchResponse);

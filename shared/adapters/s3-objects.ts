@@ -9,12 +9,13 @@ import {
   GetObjectCommand,
   type GetObjectCommandOutput,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NotFound,
   NoSuchKey,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import type { ObjectRead, ObjectReader } from '../app/ports';
+import type { ListedObject, ObjectRead, ObjectReader } from '../app/ports';
 
 /**
  * An S3 client as every function uses it. `endpoint` (the local stand-in) switches on path-style
@@ -42,8 +43,9 @@ const isNotFound = (err: unknown) =>
 
 /**
  * A HEAD of a missing key answers 403, not 404, when the caller lacks s3:ListBucket (S3 will not
- * reveal whether a key exists), and no role here has it. The role may read every key it heads
- * (test/infra/iam-usage.test.ts proves it against the template), so for a HEAD 403 means absent.
+ * reveal whether a key exists); only the sweep (the reconciliation) has it, on submissions/. Every
+ * role may read every key it heads (test/infra/iam-usage.test.ts proves it against the template),
+ * so for a HEAD 403 means absent.
  */
 const isAbsentOnHead = (err: unknown) =>
   isNotFound(err) || (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 403;
@@ -88,6 +90,19 @@ export class S3ObjectReader implements ObjectReader {
     protected readonly client: S3Client,
     readonly bucket: string,
   ) {}
+
+  /** ListObjectsV2, 1,000 keys a page, following the continuation token. */
+  async *listObjects(prefix: string): AsyncIterable<ListedObject> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? [])
+        if (o.Key) yield { key: o.Key, lastModified: o.LastModified ?? new Date(0) };
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
 
   async exists(key: string): Promise<boolean> {
     try {

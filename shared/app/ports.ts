@@ -91,6 +91,8 @@ export interface Store {
   overdueSlots(today: IsoDate): Promise<Slot[]>;
 
   getSubmission(submissionId: string): Promise<Submission | null>;
+  /** Many submissions by id in a few batched reads (absent ids are left out). */
+  getSubmissions(submissionIds: string[]): Promise<Map<string, Submission>>;
   /**
    * What a receipt needs, in one BatchGetItem: the submission, its slot, obligation and unit
    * (null when absent), and the office-loaded calendars of these years.
@@ -160,8 +162,13 @@ export type ObjectRead = {
   sha256: string | null;
 };
 
-/** The reading side of the bucket: what the receipt uses. */
+/** One object as a bucket listing shows it. */
+export type ListedObject = { key: string; lastModified: Date };
+
+/** The reading side of the bucket: what the receipt and the reconciliation use. */
 export interface ObjectReader {
+  /** Every object under `prefix` (key and creation time), page by page. */
+  listObjects(prefix: string): AsyncIterable<ListedObject>;
   /** Whether an object is at this key. */
   exists(key: string): Promise<boolean>;
   /** One streamed GET: size, version, first and last bytes, SHA-256; null if absent. */

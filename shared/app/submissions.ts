@@ -37,6 +37,11 @@ export const UPLOAD_EXPIRY_SECONDS = 900;
  */
 export const UPLOAD_FORMS_PER_WINDOW = 30;
 export const UPLOAD_FORM_WINDOW_SECONDS = UPLOAD_EXPIRY_SECONDS;
+/**
+ * An unused form's `awaiting-upload` record is kept this long after the form expired (then TTL):
+ * a late S3 event, or the daily reconciliation (./reconcile.ts), still finds it.
+ */
+export const FORM_RECORD_GRACE_SECONDS = 3 * 24 * 3600;
 /** A presigned download link lives this long. */
 export const DOWNLOAD_EXPIRY_SECONDS = 300;
 

@@ -28,7 +28,7 @@ export const logicalId = (construct: { node: { defaultChild?: unknown } }) => {
   return Stack.of(child).getLogicalId(child);
 };
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 
 /** Every IAM statement attached (via AWS::IAM::Policy) to the role with this logical id. */
 export const statementsOfRole = (template: Template, roleLogicalId: string): Statement[] => {

@@ -98,6 +98,19 @@ s3.middlewareStack.add(
   },
   { step: 'deserialize', priority: 'low', name: 'versionedBucket' },
 );
+// A listing's objects claim this creation time (s3rver's is the real now), so a sweep as of a
+// scenario's date finds them within its reconciliation's lookback.
+let listedAt: Date | undefined;
+s3.middlewareStack.add(
+  (next, context) => async (args) => {
+    const out = await next(args);
+    const listed = out.output as { Contents?: Array<{ LastModified?: Date }> };
+    if (listedAt && context.commandName === 'ListObjectsV2Command')
+      for (const o of listed.Contents ?? []) o.LastModified = listedAt;
+    return out;
+  },
+  { step: 'initialize', name: 'listedAt' },
+);
 // SES fault injection: the next send answers SES's throttling error, or an unverified identity.
 let sesFault: 'throttle' | 'unverified' | undefined;
 ses.middlewareStack.add(
@@ -127,6 +140,24 @@ let template: Template;
 let stack: BaosongStack;
 const clock = new SettableClock();
 const store = new DynamoStore(ddb, TABLE);
+/** Runs once, unrecorded, right after the next store.getSubmissions (a race staged by a scenario). */
+let afterGetSubmissions: (() => Promise<void>) | undefined;
+const getSubmissions = store.getSubmissions.bind(store);
+store.getSubmissions = async (ids) => {
+  const found = await getSubmissions(ids);
+  const race = afterGetSubmissions;
+  afterGetSubmissions = undefined;
+  if (race) {
+    const fn = recorder.current;
+    recorder.current = undefined;
+    try {
+      await race();
+    } finally {
+      recorder.current = fn;
+    }
+  }
+  return found;
+};
 let deps: Deps;
 
 /** Runs every port method inside its name (AsyncLocalStorage), so each SDK command is filed under
@@ -144,7 +175,18 @@ function recording<T extends object>(port: string, target: T): T {
           const { key } = args[0] as { key: string };
           recorder.calls.push({ fn, command: 'PresignedPost', input: { Bucket: BUCKET, Key: key }, via });
         }
-        return portMethod.run(via, () => v.apply(t, args));
+        const out = portMethod.run(via, () => v.apply(t, args));
+        // an async generator (objects.listObjects) sends as it is iterated: file those sends too
+        if (out && typeof out === 'object' && Symbol.asyncIterator in out && !('then' in out)) {
+          const it = (out as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+          return {
+            [Symbol.asyncIterator]: () => ({
+              next: () => portMethod.run(via, () => it.next()),
+              return: (value?: unknown) => portMethod.run(via, () => it.return?.(value) ?? Promise.resolve({ done: true, value })),
+            }),
+          };
+        }
+        return out;
       };
     },
   });
@@ -442,8 +484,36 @@ async function runScenarios() {
     body: { name: '单位2', kind: 'town', tags: [], active: false, contacts: [] },
   });
 
+  // the reconciliation (run by the sweep): a stored object whose S3 event was lost is recorded as
+  // the receipt would; a stored object that no submission expects is quarantined
+  await uploadAs(SAMPLES['POST /v1/uploads']!()); // the file is stored; no receipt runs
+  const strayLost = `submissions/annual-plan/2026/${A}/01KQ3ZV8J1T1G9W3X5M2N4P6R9`;
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: strayLost, Body: PDF }));
+  listedAt = new Date('2027-01-04T08:00:00+08:00');
   // the next year's first sweep opens its slots (their audit lines appended in bulk)
-  await as('sweep', () => h.sweep({ at: '2027-01-04T09:00:00+08:00' }));
+  const swept = (await as('sweep', () => h.sweep({ at: '2027-01-04T09:00:00+08:00' }))) as {
+    reconciled: { pending: number; received: number; rejected: number; quarantined: number };
+  };
+  expect(swept.reconciled).toMatchObject({ pending: 2, quarantined: 1 });
+  expect(swept.reconciled.received + swept.reconciled.rejected).toBe(1);
+  // a race: the object's S3 event is recorded (and its obligation's record goes away) between the
+  // reconciliation's read of the submission and its recording: the notice reads unit, obligation
+  // and slot itself
+  const raced = await uploadAs(SAMPLES['POST /v1/uploads']!());
+  const obligationKey = keys.obligation('annual-plan');
+  afterGetSubmissions = async () => {
+    noFailures(await h.receipt(sqsEvent([s3Notification(raced, at)]), ctx('receipt')));
+    await ddb.send(
+      new DeleteItemCommand({
+        TableName: TABLE,
+        Key: { PK: { S: obligationKey.PK }, SK: { S: obligationKey.SK } },
+      }),
+    );
+  };
+  const again = (await as('sweep', () => h.sweep({ at: '2027-01-05T09:00:00+08:00' }))) as typeof swept;
+  expect(again.reconciled).toMatchObject({ pending: 1, duplicate: 1 });
+  listedAt = undefined;
+  if (plan) await store.write([{ type: 'putObligation', obligation: plan }]);
 
   // bounces: a hard bounce of a unit's liaison address marks it on the unit
   const bounce = JSON.parse(

@@ -494,8 +494,9 @@ describe('least privilege', () => {
   it('bucket access exactly as functionSpecs lists, scoped by prefix', () => {
     expect(s3('api')).toEqual([]);
     expect(s3('chase')).toEqual([]);
-    expect(s3('sweep')).toEqual([]);
     expect(s3('sender')).toEqual([]);
+    // sweep: the daily reconciliation lists submissions/ and does what the receipt does
+    expect(s3('sweep').sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
     expect([...new Set(s3('uploads'))].sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
     expect(s3('receipt').sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
     const bucketId = logicalId(stack.bucket);
@@ -519,6 +520,14 @@ describe('least privilege', () => {
     expect(resourceOf('receipt', 's3:GetObject')).toEqual(objectArn('submissions/'));
     expect(resourceOf('receipt', 's3:PutObject')).toEqual(objectArn('quarantine/'));
     expect(resourceOf('receipt', 's3:DeleteObject')).toEqual(objectArn('submissions/'));
+    expect(resourceOf('sweep', 's3:GetObject')).toEqual(objectArn('submissions/'));
+    expect(resourceOf('sweep', 's3:PutObject')).toEqual(objectArn('quarantine/'));
+    expect(resourceOf('sweep', 's3:DeleteObject')).toEqual(objectArn('submissions/'));
+    // listing: on the bucket itself, only under submissions/
+    const list = statements('sweep').filter((s) => [s.Action].flat().includes('s3:ListBucket'));
+    expect(list).toHaveLength(1);
+    expect(list[0]!.Resource).toEqual({ 'Fn::GetAtt': [bucketId, 'Arn'] });
+    expect(list[0]!.Condition).toEqual({ StringLike: { 's3:prefix': 'submissions/*' } });
   });
 
   it('only the functions that queue notices (api, chase, receipt, sweep, uploads, sender re-queueing) may send to the notify queue', () => {

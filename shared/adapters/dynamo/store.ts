@@ -18,7 +18,7 @@ import {
 import { ulid } from 'ulid';
 import { AppError } from '../../domain/errors';
 import { isWellFormed } from '../../domain/text';
-import { UPLOAD_EXPIRY_SECONDS } from '../../app/submissions';
+import { FORM_RECORD_GRACE_SECONDS, UPLOAD_EXPIRY_SECONDS } from '../../app/submissions';
 import type {
   AuditEvent,
   DutyEvent,
@@ -124,7 +124,6 @@ const guarded = (TableName: string, Item: Item, attr: string, expected: unknown)
 
 const yearOfIso = (iso: string) => Number(iso.slice(0, 4));
 /** An awaiting-upload record lives this long after its form expired (a late S3 event still finds it). */
-export const FORM_RECORD_GRACE_SECONDS = 3 * 24 * 3600;
 const formRecordExpiry = (createdAt: string) =>
   Math.floor(Date.parse(createdAt) / 1000) + UPLOAD_EXPIRY_SECONDS + FORM_RECORD_GRACE_SECONDS;
 const AUDIT_TTL_SECONDS = undefined; // the audit trail is kept; TTL is used only for stale notifications
@@ -423,6 +422,10 @@ export class DynamoStore implements Store {
 
   getSubmission(submissionId: string) {
     return this.get<Submission>(keys.submission(submissionId));
+  }
+  async getSubmissions(submissionIds: string[]): Promise<Map<string, Submission>> {
+    const items = await this.batchGet([...new Set(submissionIds)].map((id) => keys.submission(id)));
+    return new Map(items.map((i) => strip<Submission>(i)!).map((s) => [s.submissionId, s]));
   }
 
   async getReceiptContext(

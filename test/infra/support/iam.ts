@@ -50,8 +50,9 @@ export function recordCommands(client: { middlewareStack: object }, recorder: Re
   );
 }
 
-/** One permission a call needs: the action, and the resources any one of which would do. */
-export type Need = { action: string; resources: string[]; why: string };
+/** One permission a call needs: the action, and the resources any one of which would do;
+ *  `prefix`: the `s3:prefix` a listing carries (a grant's condition on it must match it). */
+export type Need = { action: string; resources: string[]; why: string; prefix?: string };
 
 /** The stack's symbols for the local names the test used. */
 export type Names = {
@@ -152,6 +153,14 @@ export function requiredPermissions(call: Call, names: Names): Need[] {
     case 'HeadObject':
     case 'GetObject':
       return [need(i.VersionId ? 's3:GetObjectVersion' : 's3:GetObject', object(i.Bucket, i.Key))];
+    case 'ListObjectsV2':
+    case 'ListObjects':
+      return [
+        {
+          ...need('s3:ListBucket', lookup(names.buckets, i.Bucket, 'bucket')),
+          prefix: String(i.Prefix ?? ''),
+        },
+      ];
     case 'PutObject':
     case 'PresignedPost': // createPresignedPost signs a policy without sending a command
       return [need('s3:PutObject', object(i.Bucket, i.Key))];
@@ -257,7 +266,8 @@ export function resolve(v: unknown, region: string): string {
   return JSON.stringify(v);
 }
 
-export type Grant = { action: string; resource: string };
+/** `prefixes`: the statement's `StringLike` condition on `s3:prefix` (the only condition read). */
+export type Grant = { action: string; resource: string; prefixes?: string[] };
 
 /** Every (action, resource) an Allow statement of the role's policies grants. */
 export function grantsOf(template: Template, roleId: string, region: string): Grant[] {
@@ -271,9 +281,16 @@ export function grantsOf(template: Template, roleId: string, region: string): Gr
       if (st.Effect !== 'Allow') continue;
       if (st.NotAction || st.NotResource)
         throw new Error(`${roleId}: NotAction/NotResource is not supported here`);
+      let prefixes: string[] | undefined;
+      if (st.Condition) {
+        const c = st.Condition as Record<string, Record<string, unknown>>;
+        if (Object.keys(c).join() !== 'StringLike' || Object.keys(c.StringLike ?? {}).join() !== 's3:prefix')
+          throw new Error(`${roleId}: only a StringLike condition on s3:prefix is supported here`);
+        prefixes = [c.StringLike!['s3:prefix']].flat() as string[];
+      }
       for (const action of [st.Action].flat() as string[])
         for (const resource of [st.Resource].flat())
-          out.push({ action, resource: resolve(resource, region) });
+          out.push({ action, resource: resolve(resource, region), ...(prefixes ? { prefixes } : {}) });
     }
   }
   return out;
@@ -290,4 +307,6 @@ export const matches = (pattern: string, value: string, caseInsensitive = false)
   ).test(value);
 
 export const allows = (g: Grant, n: Need) =>
-  matches(g.action, n.action, true) && n.resources.some((r) => matches(g.resource, r));
+  matches(g.action, n.action, true) &&
+  n.resources.some((r) => matches(g.resource, r)) &&
+  (!g.prefixes || (n.prefix !== undefined && g.prefixes.some((p) => matches(p, n.prefix!))));
