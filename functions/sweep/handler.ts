@@ -11,7 +11,7 @@ import '../../shared/adapters/wire/metrics';
 import '../../shared/adapters/wire/queue';
 import '../../shared/adapters/wire/s3-reader';
 import * as z from 'zod';
-import { deps, need, needReader } from '../../shared/adapters/container';
+import { deps, need } from '../../shared/adapters/container';
 import { METRIC, noMetrics } from '../../shared/app/metrics';
 import { type ReconcileSummary, reconcileUploads } from '../../shared/app/reconcile';
 import { sweep } from '../../shared/app/sweep';
@@ -34,19 +34,24 @@ export const handler = async (event: unknown) => {
   try {
     let reconciled: ReconcileSummary | undefined;
     let reconcileError: string | undefined;
+    // On Lambda the bucket's reader is always wired (./wire/s3-reader); a local runtime started
+    // without the uploads pipeline has no bucket, and nothing to reconcile.
+    const objects = d.reader ?? d.objects;
     try {
-      reconciled = await reconcileUploads(
-        {
-          store: need('store'),
-          clock: need('clock'),
-          objects: needReader(),
-          queue: need('queue'),
-          webBaseUrl: d.webBaseUrl,
-          log: d.log,
-        },
-        at,
-      );
-      if (reconciled.failed) reconcileError = `${reconciled.failed} object(s) not recorded`;
+      if (objects) {
+        reconciled = await reconcileUploads(
+          {
+            store: need('store'),
+            clock: need('clock'),
+            objects,
+            queue: need('queue'),
+            webBaseUrl: d.webBaseUrl,
+            log: d.log,
+          },
+          at,
+        );
+        if (reconciled.failed) reconcileError = `${reconciled.failed} object(s) not recorded`;
+      }
     } catch (err) {
       reconcileError = err instanceof Error ? err.message : String(err);
     }
