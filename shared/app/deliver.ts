@@ -33,7 +33,6 @@ import {
   PermanentDeliveryError,
   type SmsSender,
   type Store,
-  ThrottledError,
 } from './ports';
 
 export const STALE_MS = 15 * 60 * 1000;

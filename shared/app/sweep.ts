@@ -20,20 +20,18 @@
 //    lists the unit contacts whose email bounces. A long digest (thousands of overdue slots) is
 //    split into emails of at most DIGEST_PART_BYTES (ids `…:<i>:part<k>` from the second on), so
 //    every queued message stays far below SQS's 256 KB.
-import { lastWorkdayOnOrBefore, nextWorkdayOnOrAfter, workdaysAfter, type Calendar } from '../domain/calendar';
+import { nextWorkdayOnOrAfter, workdaysAfter, type Calendar } from '../domain/calendar';
 import { addDays, periodStart, shanghaiDate, yearOf } from '../domain/dates';
 import { OVERDUE_ROUTE, slotLink, webLink } from '../domain/links';
 import {
-  type DigestItem,
   escalationMessage,
-  type Message,
   officeDigestMessage,
   reminderMessage,
   reportLabel,
 } from '../domain/messages';
 import { type Obligation, type Settings, type Slot, slotRef, type Unit } from '../domain/model';
 import { digestItems, digestParts } from '../domain/digest';
-import { dueRefOf, owes, type PlannedNotice, planDay } from '../domain/plan';
+import { type PlannedNotice, planDay } from '../domain/plan';
 import { applyDayPlan } from '../domain/slotState';
 import { audit, OFFICE_TRAIL } from './audit';
 import { bouncingContacts } from './bounces';

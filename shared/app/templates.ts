@@ -6,9 +6,10 @@
 import { ulid } from 'ulid';
 import * as z from 'zod';
 import { appliesTo } from '../domain/due';
-import { AppError, conflict, forbidden, notFound } from '../domain/errors';
+import { conflict, forbidden, notFound } from '../domain/errors';
 import type { Principal, Template } from '../domain/model';
-import { checkContent, cleanFileName, declaredType, mimeOf } from '../domain/sniff';
+import { acceptFile, fileFields } from '../domain/files';
+import { checkContent, declaredType, mimeOf } from '../domain/sniff';
 import { auditOffice } from './audit';
 import type { Clock, ObjectStore, Store } from './ports';
 import { TEMPLATES_PREFIX, templatePath, templateView } from './template-views';
@@ -20,14 +21,7 @@ const SNIFF_BYTES = 16;
 export const TEMPLATE_DOWNLOAD_SECONDS = 300;
 export const MAX_TEMPLATES = 20;
 
-export const templateRequestSchema = z.strictObject({
-  fileName: z.string().min(1).max(1024, 'fileName is too long'),
-  contentType: z
-    .string()
-    .max(255)
-    .regex(/^[A-Za-z0-9][\w.+-]*\/[\w.+-]+$/, 'contentType must be a MIME type such as application/pdf'),
-  size: z.number().int('size must be an integer').min(1, 'size must be at least 1 byte'),
-});
+export const templateRequestSchema = z.strictObject(fileFields);
 export type TemplateRequest = z.infer<typeof templateRequestSchema>;
 
 type Deps = { store: Store; clock: Clock; objects: ObjectStore };
@@ -42,18 +36,8 @@ export async function requestTemplateUpload(
   const now = d.clock.now();
   const ob = await d.store.getObligation(obligationId);
   if (!ob) throw notFound(`obligation ${obligationId}`);
-  if (body.size > ob.maxBytes)
-    throw new AppError('too_large', `the file is larger than ${ob.maxBytes} bytes`, [
-      { field: 'size', message: `at most ${ob.maxBytes} bytes` },
-    ]);
-  const name = cleanFileName(body.fileName);
   // As for uploads: the type is the extension's; the stored Content-Type is that type's.
-  const type = declaredType(name);
-  if (!type || !ob.allowedTypes.includes(type))
-    throw new AppError('unsupported_type', `allowed types: ${ob.allowedTypes.join(', ')}`, [
-      { field: 'fileName', message: `the extension must be one of: ${ob.allowedTypes.join(', ')}` },
-    ]);
-  const contentType = mimeOf(type);
+  const { fileName: name, contentType } = acceptFile(ob, body);
   const others = (ob.templates ?? []).filter((t) => t.name !== name);
   if (others.length >= MAX_TEMPLATES)
     throw conflict(`an obligation keeps at most ${MAX_TEMPLATES} templates`);

@@ -11,9 +11,9 @@ import {
   type Submission,
   unitIdSchema,
 } from '../domain/model';
-import { cleanFileName, declaredType, downloadName, mimeOf, typeOfMime } from '../domain/sniff';
+import { acceptFile, fileFields } from '../domain/files';
+import { declaredType, downloadName, mimeOf, typeOfMime } from '../domain/sniff';
 import { isOpenForUpload } from '../domain/slotState';
-import { isWellFormed } from '../domain/text';
 import { actorOf, audit } from './audit';
 import { loadCalendar } from './calendar';
 import { submissionView } from './views';
@@ -32,16 +32,7 @@ export const uploadRequestSchema = z.strictObject({
   period: periodSchema,
   /** Optional: a unit may name itself; naming another unit is refused (403). */
   unitId: unitIdSchema.optional(),
-  /** Kept (cleaned) as metadata and shown in receipts; never part of the object key. */
-  fileName: z
-    .string()
-    .max(1024, 'fileName is too long')
-    .refine(isWellFormed, 'fileName must be well-formed Unicode (no lone surrogates)'),
-  contentType: z
-    .string()
-    .max(255)
-    .regex(/^[A-Za-z0-9][\w.+-]*\/[\w.+-]+$/, 'contentType must be a MIME type such as application/pdf'),
-  size: z.number().int('size must be an integer').min(1, 'size must be at least 1 byte'),
+  ...fileFields,
 });
 export type UploadRequest = z.infer<typeof uploadRequestSchema>;
 
@@ -63,21 +54,7 @@ export async function requestUpload(d: UploadDeps, principal: Principal | null, 
       throw conflict(`the slot is ${slot.state}: no more uploads`);
     throw new AppError('closed', 'the period is closed to uploads: its cut-off has passed');
   }
-  if (body.size > ob.maxBytes) {
-    throw new AppError('too_large', `the file is larger than ${ob.maxBytes} bytes`, [
-      { field: 'size', message: `at most ${ob.maxBytes} bytes` },
-    ]);
-  }
-  const fileName = cleanFileName(body.fileName);
-  // The type is the extension's, and only the obligation's allowed extensions pass; the stored
-  // Content-Type is that type's, never the client's `contentType`.
-  const type = declaredType(fileName);
-  if (!type || !ob.allowedTypes.includes(type)) {
-    throw new AppError('unsupported_type', `allowed types: ${ob.allowedTypes.join(', ')}`, [
-      { field: 'fileName', message: `the extension must be one of: ${ob.allowedTypes.join(', ')}` },
-    ]);
-  }
-  const contentType = mimeOf(type);
+  const { fileName, contentType } = acceptFile(ob, body);
 
   const submission: Submission = {
     submissionId: ulid(now.getTime()),
