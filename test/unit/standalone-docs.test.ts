@@ -159,3 +159,26 @@ describe('the project stands alone', () => {
     expect(broken).toEqual([]);
   });
 });
+
+describe('the README’s map of the folders', () => {
+  it('names every folder of the tree, two levels down, and no folder that is not there', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const map = readme.slice(readme.indexOf('## Map of the folders'));
+    const block = map.slice(map.indexOf('```') + 3, map.indexOf('```', map.indexOf('```') + 3));
+    const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n');
+    const folders = new Set<string>();
+    for (const f of files) {
+      const parts = f.split('/');
+      if (parts.length > 1) folders.add(parts[0]!);
+      if (parts.length > 2) folders.add(`${parts[0]}/${parts[1]}`);
+    }
+    // A folder is named by its path (`shared/app/`) or, under its parent's line, by its own name (`local/`).
+    const missing = [...folders].filter((d) => {
+      const name = d.split('/').at(-1)!;
+      return !block.includes(`${d}/`) && !new RegExp(`(^|[\\s(,])${name.replace('.', '\\.')}/`, 'm').test(block);
+    });
+    expect(missing).toEqual([]);
+    const named = [...block.matchAll(/^([\w.]+(?:\/[\w.]+)*)\//gm)].map((m) => m[1]!);
+    expect(named.filter((d) => !folders.has(d))).toEqual([]);
+  });
+});
