@@ -33,8 +33,9 @@ export const functionSpecs = {
   api: {
     entry: 'functions/api/handler.ts',
     description: 'HTTP: units, obligations, events, settings, calendar, boards, office actions, users',
+    // UpdateItem: a unit's year score card, set in the same transaction as each slot it writes.
     table: {
-      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'BatchWriteItem'],
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
       indexes: ['GSI1', 'GSI3'],
     },
     administersUsers: true,
@@ -44,7 +45,7 @@ export const functionSpecs = {
   uploads: {
     entry: 'functions/uploads/handler.ts',
     description: 'HTTP: presigned uploads, submissions, review',
-    // UpdateItem: the per-unit count of upload forms (a conditional ADD).
+    // UpdateItem: the per-unit count of upload forms (a conditional ADD); the score card (review).
     table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
     // presigned POSTs (submissions, templates); download links pin the received version; a
     // template's leading bytes are read (no VersionId) before its download link is handed out
@@ -54,13 +55,13 @@ export const functionSpecs = {
   chase: {
     entry: 'functions/chase/handler.ts',
     description: 'HTTP: chase-up (催报)',
-    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'] },
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] }, // UpdateItem: score cards
     sendsToNotifyQueue: true,
   },
   receipt: {
     entry: 'functions/receipt/handler.ts',
     description: 'S3 object-created (via SQS) → record the submission, queue the receipt',
-    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem'] },
+    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] }, // UpdateItem: score cards
     bucket: ['get', 'put', 'delete'], // HEAD and one GET (no VersionId); quarantine: copy + delete
     sendsToNotifyQueue: true,
   },
@@ -69,7 +70,8 @@ export const functionSpecs = {
     description:
       'Daily 09:00 Asia/Shanghai: record stored uploads that got no receipt; open slots, plan reminders/escalations, digest',
     table: {
-      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'BatchWriteItem'],
+      // UpdateItem: the score cards of the slots it writes
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
       indexes: ['GSI2', 'GSI3'],
     },
     // The reconciliation: list submissions/, then what the receipt does (read; quarantine: copy + delete).

@@ -11,13 +11,22 @@ import {
   yearOfPeriod,
 } from '../domain/due';
 import { AppError, notFound } from '../domain/errors';
-import type { IsoDate, Obligation, Principal, Slot, SlotState } from '../domain/model';
-import { slotStates } from '../domain/model';
-import { rankUnits, scoreUnit } from '../domain/score';
+import {
+  EVENT_ID_RE,
+  type IsoDate,
+  type Obligation,
+  type Principal,
+  type Slot,
+  type SlotState,
+  slotStates,
+} from '../domain/model';
+import { rankUnits, scoredSlotOf, scoreUnit } from '../domain/score';
 import { applySlotEvent, type SlotEvent, stateAt } from '../domain/slotState';
+import { defaultSettings } from '../domain/defaults';
 import { getSettings } from './admin';
 import { actorOf, audit, OFFICE_TRAIL } from './audit';
 import { calendarYearsAround, loadCalendar } from './calendar';
+import { inParallel } from './open-slots';
 import { pageAfter } from './paging';
 import type { PageRequest, Store } from './ports';
 import { retryOnConflict } from './retry';
@@ -190,7 +199,114 @@ export function waive(
   return actOnSlot(store, who, key, { type: 'waived' }, 'slot-waived', body, now);
 }
 
+type AssessmentRow = {
+  unitId: string;
+  name: string;
+  score: number | null;
+  onTime: number;
+  late: number;
+  missing: number;
+  waived: number;
+};
+
+/** Sorted by unit, ranked, in the route's shape. */
+function rankedAssessment(year: number, today: IsoDate, scored: AssessmentRow[]) {
+  scored.sort((a, b) => a.unitId.localeCompare(b.unitId));
+  const ranked = rankUnits(scored);
+  return {
+    year,
+    asOf: today,
+    items: ranked.map(({ unitId, name, score, rank, onTime, late, missing, waived }) => ({
+      unitId,
+      name,
+      score,
+      rank,
+      onTime,
+      late,
+      missing,
+      waived,
+    })),
+  };
+}
+
+/** The marker that says every slot of a year has its entry on its unit's score card. */
+const scoresKept = (year: number) => `scores-kept#${year}`;
+
+/**
+ * The annual assessment (SPEC §4.5) from the kept year score cards: three DynamoDB requests at
+ * 2,000 units (the year's cards and the units, at once; then the settings, the obligations the
+ * cards name and the year's marker in one BatchGetItem), whatever the number of periods. A slot
+ * counts as in `assessmentFromSlots`: its period is one its obligation has in the year, or it is
+ * an event's (an event and its slots are written together and never removed). The first read of
+ * a year whose cards were never completed (slots written before cards were kept) fills them in.
+ */
 export async function assessment(store: Store, year: number, now: Date) {
+  const [cards, units] = await Promise.all([store.scoreCards(year), store.listUnits()]);
+  const obligationIds = [...new Set(cards.flatMap((c) => c.entries.map((e) => e.obligationId)))];
+  const inputs = await store.getScoringInputs(obligationIds, scoresKept(year));
+  if (inputs.marker === null) {
+    const result = await assessmentFromSlots(store, year, now);
+    await keepYearScores(store, year, now);
+    return result;
+  }
+  const settings = inputs.settings ?? defaultSettings;
+  const counted = new Set(
+    inputs.obligations.flatMap((ob) => periodsOfYear(ob, year).map((p) => `${ob.obligationId}#${p}`)),
+  );
+  const today = shanghaiDate(now);
+  const names = new Map(units.map((u) => [u.unitId, u.name]));
+  const scored: AssessmentRow[] = [];
+  for (const card of cards) {
+    const slots = card.entries
+      .filter((e) => EVENT_ID_RE.test(e.period) || counted.has(`${e.obligationId}#${e.period}`))
+      .map((e) => scoredSlotOf(e.code));
+    if (slots.length === 0) continue;
+    const r = scoreUnit(slots, today, {
+      latePenaltyPerDay: settings.latePenaltyPerDay,
+      lateFloor: settings.lateFloor,
+    });
+    scored.push({
+      unitId: card.unitId,
+      name: names.get(card.unitId) ?? card.unitName,
+      score: r.score,
+      onTime: r.onTime,
+      late: r.late,
+      missing: r.missing,
+      waived: r.waived,
+    });
+  }
+  return rankedAssessment(year, today, scored);
+}
+
+/**
+ * Fills in a year's score cards from its slots, then marks the year: every period any obligation
+ * could have in the year (whatever its kind now, so a kind changed later finds its old slots on the
+ * cards too) and every event's slots. A card entry already written by a later slot change is kept.
+ */
+export async function keepYearScores(store: Store, year: number, now: Date): Promise<void> {
+  const [obligations, events] = await Promise.all([store.listObligations(), store.eventsOf(year)]);
+  const anyPeriod = [
+    ...periodsOfYear({ kind: 'deadline' }, year),
+    ...periodsOfYear({ kind: 'monthly' }, year),
+    ...periodsOfYear({ kind: 'quarterly' }, year),
+  ];
+  const partitions = [
+    ...obligations.flatMap((ob) => anyPeriod.map((p) => [ob.obligationId, p] as const)),
+    ...events.flatMap((e) => e.slots.map((s) => [s.obligationId, e.eventId] as const)),
+  ];
+  const slots: Slot[] = [];
+  await inParallel(partitions, 8, async ([o, p]) => {
+    slots.push(...(await allSlotsOfPeriod(store, o, p)));
+  });
+  await store.keepScores(slots);
+  await store.setMarker(scoresKept(year), now.toISOString());
+}
+
+/**
+ * The assessment recomputed from every slot of the year: one Query per obligation period (and per
+ * event) — the reference the kept score cards are tested against, and the first read of a year.
+ */
+export async function assessmentFromSlots(store: Store, year: number, now: Date) {
   const [obligations, units, settings] = await Promise.all([
     store.listObligations(),
     store.listUnits(),
@@ -225,22 +341,7 @@ export async function assessment(store: Store, year: number, now: Date) {
       waived: r.waived,
     };
   });
-  scored.sort((a, b) => a.unitId.localeCompare(b.unitId));
-  const ranked = rankUnits(scored);
-  return {
-    year,
-    asOf: today,
-    items: ranked.map(({ unitId, name, score, rank, onTime, late, missing, waived }) => ({
-      unitId,
-      name,
-      score,
-      rank,
-      onTime,
-      late,
-      missing,
-      waived,
-    })),
-  };
+  return rankedAssessment(year, today, scored);
 }
 
 export async function auditTrail(store: Store, input: { unitId?: string; year: number } & PageRequest) {

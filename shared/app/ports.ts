@@ -13,6 +13,18 @@ import type {
 import type { NewUser, UserAccount } from '../domain/users';
 import type { SmsTemplate } from '../domain/sms-templates';
 
+/**
+ * A unit's kept year score card: for each of its slots of the year (by obligation and period),
+ * what the slot's score depends on (`scoreCode` of shared/domain/score.ts). The store keeps it in
+ * the same all-or-nothing write as every slot change (see Store.write), so it never drifts.
+ */
+export type ScoreCard = {
+  unitId: string;
+  /** The unit's name on the slot written last (the assessment prefers the unit's current name). */
+  unitName: string;
+  entries: Array<{ obligationId: string; period: string; code: string }>;
+};
+
 export type Page<T> = { items: T[]; nextCursor?: string };
 export type PageRequest = { limit?: number; cursor?: string };
 
@@ -56,8 +68,27 @@ export type ReceiptContext = {
 };
 
 export interface Store {
-  /** Applies every op or none; throws ConditionFailed when a condition does not hold. */
+  /**
+   * Applies every op or none; throws ConditionFailed when a condition does not hold. Each slot
+   * it puts also sets that slot's entry on its unit's year score card, in the same write.
+   */
   write(ops: WriteOp[]): Promise<void>;
+
+  /** Every unit's score card of a year (one Query; a page per ~1 MB). */
+  scoreCards(year: number): Promise<ScoreCard[]>;
+  /**
+   * What scoring needs beside the cards, in one BatchGetItem: the settings (null when never set),
+   * these obligations (absent ones left out, the rest by id) and a marker's value (null: never set).
+   */
+  getScoringInputs(
+    obligationIds: string[],
+    marker: string,
+  ): Promise<{ settings: Settings | null; obligations: Obligation[]; marker: string | null }>;
+  /**
+   * Sets these slots' entries on their score cards (a backfill for slots written before cards
+   * were kept), each unless the card already holds the entry of that slot version or a later one.
+   */
+  keepScores(slots: Slot[]): Promise<void>;
 
   /** Appends audit events in bulk (no conditions; each event gets a fresh sort key). */
   appendAudit(events: AuditEvent[]): Promise<void>;

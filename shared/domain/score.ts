@@ -62,7 +62,7 @@ export function scoreUnit(
   opts: ScoreOptions = { latePenaltyPerDay: 10, lateFloor: 40 },
 ): UnitScore {
   const out: UnitScore = { score: null, onTime: 0, late: 0, missing: 0, waived: 0, counted: 0 };
-  let sum = 0;
+  const scores: number[] = [];
   for (const slot of slots) {
     if (slot.state === 'waived') {
       out.waived++;
@@ -72,9 +72,51 @@ export function scoreUnit(
     if (!s) continue;
     out[s.outcome]++;
     out.counted++;
-    sum += s.score;
+    scores.push(s.score);
   }
-  if (out.counted > 0) out.score = roundOneDecimal(sum / out.counted);
+  // Summed in ascending order, so the result depends on the slots and never on the order they
+  // were read in (floating-point addition is not associative): the kept year scores give the same.
+  scores.sort((a, b) => a - b);
+  if (out.counted > 0) out.score = roundOneDecimal(scores.reduce((a, b) => a + b, 0) / out.counted);
+  return out;
+}
+
+/**
+ * The part of a slot its score depends on, as a short string (kept per slot on the unit's year
+ * score card): kind (q quota, d any other), w waived · r received (submitted, returned, accepted) ·
+ * o owing (open, overdue, closed), onTime (t f n), lateDays, count, minCount, effective deadline.
+ * `scoredSlotOf(scoreCode(s))` scores exactly as `s` for any day and options.
+ */
+export function scoreCode(slot: ScoredSlot): string {
+  const cls = slot.state === 'waived' ? 'w' : RECEIVED_STATES.has(slot.state) ? 'r' : 'o';
+  const on = slot.onTime === null ? 'n' : slot.onTime ? 't' : 'f';
+  return [
+    slot.kind === 'quota' ? 'q' : 'd',
+    cls,
+    on,
+    slot.lateDays ?? '',
+    slot.count ?? '',
+    slot.minCount ?? '',
+    slot.effectiveDeadline,
+  ].join('|');
+}
+
+const num = (s: string | undefined) => (s === undefined || s === '' ? undefined : Number(s));
+
+/** A slot that scores as the one `scoreCode` was taken from (its state one of each class). */
+export function scoredSlotOf(code: string): ScoredSlot {
+  const [k, cls, on, late, count, min, due] = code.split('|');
+  const out: ScoredSlot = {
+    kind: k === 'q' ? 'quota' : 'deadline',
+    state: cls === 'w' ? 'waived' : cls === 'r' ? 'submitted' : 'open',
+    onTime: on === 'n' ? null : on === 't',
+    lateDays: num(late) ?? null,
+    effectiveDeadline: due ?? '',
+  };
+  const c = num(count);
+  const m = num(min);
+  if (c !== undefined) out.count = c;
+  if (m !== undefined) out.minCount = m;
   return out;
 }
 

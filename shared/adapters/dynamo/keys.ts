@@ -19,6 +19,9 @@
 // |   15-minute window)                         |                                                            |
 // | the people who sign in (local directory;    | PK=USERS, SK=USER#<username>          (Get · Query)        |
 // |   china profile: the mapping seen)          |                                                            |
+// | a unit's year score card (the assessment:   | PK=SCORES#<yyyy>, SK=UNIT#<unitId>  (Query the year);      |
+// |   what each slot's score depends on, kept   |   one attribute per slot, `<obligationId>#<period>`, set   |
+// |   in the transaction that writes the slot)  |   in the same TransactWriteItems as the slot               |
 // | events of a year (assessment) · of a unit   | PK=EVENTS#<yyyy>, SK=UNIT#<unitId>#<eventId>  (Query;      |
 // |   (yyyy: the year the event occurred)       |   a unit's: begins_with(SK, UNIT#<unitId>#))               |
 import type { IsoDate } from '../../domain/model';
@@ -73,6 +76,10 @@ export const keys = {
     SK: `UNIT#${unitId}#${eventId}`,
   }),
   eventsPK: (year: number) => `EVENTS#${year}`,
+  scoreCard: (year: number, unitId: string) => ({ PK: `SCORES#${year}`, SK: `UNIT#${unitId}` }),
+  scoresPK: (year: number) => `SCORES#${year}`,
+  /** A score card's attribute for one slot (names with a '#' are never a plain attribute's). */
+  scoreEntry: (obligationId: string, period: string) => `${obligationId}#${period}`,
   marker: (name: string) => ({ PK: 'MARKERS', SK: `MARKER#${name}` }),
   limit: (name: string) => ({ PK: `LIMIT#${name}`, SK: 'LIMIT' }),
   user: (username: string) => ({ PK: 'USERS', SK: `USER#${username}` }),

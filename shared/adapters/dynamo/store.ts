@@ -2,6 +2,7 @@
 import {
   type DynamoDBClient,
   TransactionCanceledException,
+  TransactionConflictException,
   ConditionalCheckFailedException,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -17,6 +18,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { AppError } from '../../domain/errors';
+import { scoreCode } from '../../domain/score';
 import { isWellFormed } from '../../domain/text';
 import { FORM_RECORD_GRACE_SECONDS, UPLOAD_EXPIRY_SECONDS } from '../../app/submissions';
 import type {
@@ -35,6 +37,7 @@ import {
   type Page,
   type PageRequest,
   type ReceiptContext,
+  type ScoreCard,
   type Store,
   type WriteOp,
 } from '../../app/ports';
@@ -122,7 +125,33 @@ const guarded = (TableName: string, Item: Item, attr: string, expected: unknown)
         ExpressionAttributeValues: { ':a': expected },
       };
 
+type Update = {
+  TableName: string;
+  Key: { PK: string; SK: string };
+  UpdateExpression: string;
+  ConditionExpression?: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Item;
+};
+
 const yearOfIso = (iso: string) => Number(iso.slice(0, 4));
+/** A slot's year (every period begins with its year; an event's id with the day it occurred). */
+const yearOfSlot = (s: Slot) => Number(s.period.slice(0, 4));
+/** A score card's entry for a slot: [the slot's version, its scoreCode]. */
+const entryOf = (s: Slot) => [s.version, scoreCode(s)];
+const cardName = (s: Slot) => `${yearOfSlot(s)}#${s.unitId}`;
+/** The most entries one UpdateItem of the backfill sets (its expressions stay far below 4 KB). */
+const ENTRIES_PER_UPDATE = 20;
+
+const isConflict = (err: unknown) =>
+  err instanceof TransactionConflictException ||
+  (err instanceof TransactionCanceledException &&
+    (err.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict') &&
+    !(err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+const pause = (attempt: number) =>
+  new Promise((res) => setTimeout(res, Math.min(500, 10 * 2 ** attempt) * (0.5 + Math.random())));
+/** Attempts of a write that lost a race to another transaction on the same item (nothing applied). */
+const CONFLICT_ATTEMPTS = 8;
 /** An awaiting-upload record lives this long after its form expired (a late S3 event still finds it). */
 const formRecordExpiry = (createdAt: string) =>
   Math.floor(Date.parse(createdAt) / 1000) + UPLOAD_EXPIRY_SECONDS + FORM_RECORD_GRACE_SECONDS;
@@ -139,6 +168,8 @@ const notificationExpiry = (at: string | undefined) =>
 
 export class DynamoStore implements Store {
   private readonly doc: DynamoDBDocumentClient;
+  /** Per score card, the tail of this process's writes to it (they go one after another). */
+  private readonly cardTails = new Map<string, Promise<void>>();
 
   constructor(
     client: DynamoDBClient,
@@ -226,12 +257,63 @@ export class DynamoStore implements Store {
     }
   }
 
+  /**
+   * The score cards' updates for the slots among these ops: one Update per card, setting each
+   * slot's entry (its version and scoreCode) — applied in the same transaction as the slots, so a
+   * card changes exactly when its slots do, and a replayed or refused write changes neither.
+   */
+  private cardUpdates(ops: WriteOp[]): Update[] {
+    const byCard = new Map<string, Slot[]>();
+    for (const op of ops) {
+      if (op.type !== 'putSlot') continue;
+      const name = cardName(op.slot);
+      byCard.set(name, [...(byCard.get(name) ?? []), op.slot]);
+    }
+    return [...byCard.values()].map((slots) => {
+      const last = slots[slots.length - 1]!;
+      const names: Record<string, string> = { '#t': '_type', '#u': 'unitId', '#n': 'unitName' };
+      const values: Item = { ':t': 'scores', ':u': last.unitId, ':n': last.unitName };
+      const sets = ['#t = :t', '#u = :u', '#n = :n'];
+      slots.forEach((slot, i) => {
+        names[`#e${i}`] = keys.scoreEntry(slot.obligationId, slot.period);
+        values[`:e${i}`] = entryOf(slot);
+        sets.push(`#e${i} = :e${i}`);
+      });
+      return {
+        TableName: this.table,
+        Key: keys.scoreCard(yearOfSlot(last), last.unitId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      };
+    });
+  }
+
   async write(ops: WriteOp[]): Promise<void> {
     if (ops.length === 0) return;
     const puts = ops.map((op) => this.toPut(op));
+    const cards = this.cardUpdates(ops);
+    const cardKeys = cards.map((u) => `${u.Key.PK}#${u.Key.SK}`);
     try {
-      if (puts.length === 1) await this.doc.send(new PutCommand(puts[0]!));
-      else await this.doc.send(new TransactWriteCommand({ TransactItems: puts.map((Put) => ({ Put })) }));
+      if (puts.length === 1 && cards.length === 0) await this.doc.send(new PutCommand(puts[0]!));
+      else
+        await this.oneAtATime(cardKeys, async () => {
+          for (let attempt = 0; ; attempt++) {
+            try {
+              await this.doc.send(
+                new TransactWriteCommand({
+                  TransactItems: [...puts.map((Put) => ({ Put })), ...cards.map((Update) => ({ Update }))],
+                }),
+              );
+              return;
+            } catch (err) {
+              // Another transaction held one of the items (e.g. the same unit's card, written
+              // from another process): nothing was applied, so the same write is tried again.
+              if (!isConflict(err) || attempt >= CONFLICT_ATTEMPTS - 1) throw err;
+              await pause(attempt);
+            }
+          }
+        });
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) throw new ConditionFailed();
       if (err instanceof TransactionCanceledException) {
@@ -240,6 +322,89 @@ export class DynamoStore implements Store {
       }
       throw err;
     }
+  }
+
+  /**
+   * Runs `fn` once this process's earlier writes to the same score cards are done, so the slots
+   * of one unit written side by side (a unit's slots opened at once) do not make DynamoDB refuse
+   * all but one of their transactions. Cards are taken in order, so two writes never wait on each other.
+   */
+  private async oneAtATime(cardKeys: string[], fn: () => Promise<void>): Promise<void> {
+    const names = [...new Set(cardKeys)].sort();
+    const releases: Array<() => void> = [];
+    try {
+      for (const name of names) {
+        const before = this.cardTails.get(name) ?? Promise.resolve();
+        let release!: () => void;
+        const mine = new Promise<void>((res) => {
+          release = res;
+        });
+        const tail = before.then(() => mine);
+        this.cardTails.set(name, tail);
+        releases.push(() => {
+          release();
+          if (this.cardTails.get(name) === tail) this.cardTails.delete(name);
+        });
+        await before;
+      }
+      await fn();
+    } finally {
+      for (const release of releases) release();
+    }
+  }
+
+  async keepScores(slots: Slot[]): Promise<void> {
+    const byCard = new Map<string, Slot[]>();
+    for (const s of slots) byCard.set(cardName(s), [...(byCard.get(cardName(s)) ?? []), s]);
+    const update = async (group: Slot[]) => {
+      const first = group[0]!;
+      const names: Record<string, string> = { '#t': '_type', '#u': 'unitId', '#n': 'unitName' };
+      const values: Item = { ':t': 'scores', ':u': first.unitId, ':n': first.unitName };
+      const sets = ['#t = :t', '#u = :u', '#n = if_not_exists(#n, :n)'];
+      const conditions: string[] = [];
+      group.forEach((slot, i) => {
+        names[`#e${i}`] = keys.scoreEntry(slot.obligationId, slot.period);
+        values[`:e${i}`] = entryOf(slot);
+        values[`:v${i}`] = slot.version;
+        sets.push(`#e${i} = :e${i}`);
+        // The card may already hold this slot's entry from a later write: never go back.
+        conditions.push(`(attribute_not_exists(#e${i}) OR #e${i}[0] < :v${i})`);
+      });
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.doc.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: keys.scoreCard(yearOfSlot(first), first.unitId),
+              UpdateExpression: `SET ${sets.join(', ')}`,
+              ConditionExpression: conditions.join(' AND '),
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            }),
+          );
+          return true;
+        } catch (err) {
+          if (err instanceof ConditionalCheckFailedException) return false;
+          if (!isConflict(err) || attempt >= CONFLICT_ATTEMPTS - 1) throw err;
+          await pause(attempt);
+        }
+      }
+    };
+    const groups = [...byCard.values()].flatMap((card) => {
+      const out: Slot[][] = [];
+      for (let i = 0; i < card.length; i += ENTRIES_PER_UPDATE)
+        out.push(card.slice(i, i + ENTRIES_PER_UPDATE));
+      return out;
+    });
+    let next = 0;
+    const worker = async () => {
+      while (next < groups.length) {
+        const group = groups[next++]!;
+        // All at once; when one entry is newer on the card, each of the others on its own.
+        if (!(await update(group)) && group.length > 1) for (const slot of group) await update([slot]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, groups.length) }, worker));
   }
 
   async appendAudit(events: AuditEvent[]): Promise<void> {
@@ -363,6 +528,42 @@ export class DynamoStore implements Store {
       }
     }
     return { obligation, calendars };
+  }
+
+  async scoreCards(year: number): Promise<ScoreCard[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.scoresPK(year) },
+    });
+    return items.map((item) => {
+      const entries: ScoreCard['entries'] = [];
+      for (const [name, value] of Object.entries(item)) {
+        const hash = name.indexOf('#');
+        if (hash < 0 || !Array.isArray(value)) continue;
+        const [obligationId, period] = [name.slice(0, hash), name.slice(hash + 1)];
+        entries.push({ obligationId, period, code: String(value[1]) });
+      }
+      return { unitId: String(item.unitId), unitName: String(item.unitName ?? ''), entries };
+    });
+  }
+
+  async getScoringInputs(obligationIds: string[], marker: string) {
+    const items = await this.batchGet([
+      keys.settings(),
+      keys.marker(marker),
+      ...[...new Set(obligationIds)].map((id) => keys.obligation(id)),
+    ]);
+    let settings: Settings | null = null;
+    let value: string | null = null;
+    const obligations: Obligation[] = [];
+    for (const i of items) {
+      if (i._type === 'settings') settings = strip<Settings>(i);
+      else if (i._type === 'marker') value = String(i.value);
+      else if (i._type === 'obligation') obligations.push(strip<Obligation>(i)!);
+    }
+    // By id, as listObligations gives them (the partition's sort order; ids are ASCII).
+    obligations.sort((a, b) => (a.obligationId < b.obligationId ? -1 : 1));
+    return { settings, obligations, marker: value };
   }
 
   getSlot(obligationId: string, period: string, unitId: string) {

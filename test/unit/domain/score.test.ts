@@ -1,7 +1,15 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Slot, slotStates } from '../../../shared/domain/model';
-import { rankUnits, roundOneDecimal, type ScoredSlot, scoreUnit } from '../../../shared/domain/score';
+import {
+  rankUnits,
+  roundOneDecimal,
+  type ScoredSlot,
+  scoreCode,
+  scoredSlotOf,
+  scoreSlot,
+  scoreUnit,
+} from '../../../shared/domain/score';
 
 const TODAY = '2027-01-15';
 const slot = (over: Partial<ScoredSlot>): ScoredSlot => ({
@@ -107,6 +115,52 @@ describe('scoreUnit (SPEC §4.5)', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('scoreCode (what a kept score card holds per slot)', () => {
+  const slotArb: fc.Arbitrary<ScoredSlot> = fc.record(
+    {
+      kind: fc.constantFrom('deadline', 'monthly', 'quarterly', 'once', 'event', 'quota') as fc.Arbitrary<
+        ScoredSlot['kind']
+      >,
+      state: fc.constantFrom(...slotStates) as fc.Arbitrary<Slot['state']>,
+      onTime: fc.constantFrom(true, false, null),
+      lateDays: fc.option(fc.integer({ min: 0, max: 300 }), { nil: null }),
+      count: fc.integer({ min: 0, max: 20 }),
+      minCount: fc.integer({ min: 1, max: 100 }),
+      effectiveDeadline: fc.constantFrom('2026-04-20', '2026-12-31', '2027-01-15', '2027-02-01'),
+    },
+    { requiredKeys: ['kind', 'state', 'onTime', 'lateDays', 'effectiveDeadline'] },
+  );
+  const opts = fc.record({
+    latePenaltyPerDay: fc.constantFrom(0, 0.1, 2.5, 10, 33, 100),
+    lateFloor: fc.constantFrom(0, 40, 65.5, 100),
+  });
+
+  it('a slot rebuilt from its code scores exactly as the slot, on any day, with any options', () => {
+    fc.assert(
+      fc.property(slotArb, fc.constantFrom('2026-01-01', '2026-04-20', '2026-04-21', TODAY), opts, (s, day, o) => {
+        const rebuilt = scoredSlotOf(scoreCode(s));
+        expect(scoreSlot(rebuilt, day, o)).toEqual(scoreSlot(s, day, o));
+        expect(rebuilt.state === 'waived').toBe(s.state === 'waived');
+        expect(scoreCode(rebuilt)).toBe(scoreCode(s));
+      }),
+      { numRuns: 500, seed: 12 },
+    );
+  });
+
+  it("a unit's score does not depend on the order its slots are read in", () => {
+    fc.assert(
+      fc.property(fc.array(slotArb, { maxLength: 40 }), opts, fc.nat(), (slots, o, seed) => {
+        const shuffled = slots
+          .map((s, i) => ({ s, k: (i * 2654435761 + seed) % 1000003 }))
+          .sort((a, b) => a.k - b.k)
+          .map((x) => x.s);
+        expect(scoreUnit(shuffled, TODAY, o)).toEqual(scoreUnit(slots, TODAY, o));
+      }),
+      { numRuns: 300, seed: 13 },
     );
   });
 });
