@@ -102,15 +102,11 @@ class UsersTable {
   }
 }
 
-/** The local stand-in for the Cognito user pool. */
-export class TableUserDirectory implements UserDirectory {
-  private readonly t: UsersTable;
+/** The reading side of a directory kept in the table (both classes below). */
+abstract class TableDirectoryReads {
+  protected readonly t: UsersTable;
 
-  constructor(
-    client: DynamoDBClient,
-    table: string,
-    private readonly invite: { mailer: () => Mailer | undefined; from: () => Promise<string> },
-  ) {
+  constructor(client: DynamoDBClient, table: string) {
     this.t = new UsersTable(client, table);
   }
 
@@ -123,6 +119,18 @@ export class TableUserDirectory implements UserDirectory {
   async ofUnit(unitId: string) {
     return (await this.t.list()).filter((u) => u.role === 'unit' && u.unitId === unitId);
   }
+}
+
+/** The local stand-in for the Cognito user pool. */
+export class TableUserDirectory extends TableDirectoryReads implements UserDirectory {
+  constructor(
+    client: DynamoDBClient,
+    table: string,
+    private readonly invite: { mailer: () => Mailer | undefined; from: () => Promise<string> },
+  ) {
+    super(client, table);
+  }
+
   setEnabled(username: string, enabled: boolean) {
     return this.t.setEnabled(username, enabled);
   }
@@ -149,23 +157,12 @@ export class TableUserDirectory implements UserDirectory {
 }
 
 /** The china profile: the mapping the API knows, read-only. */
-export class KnownUserDirectory implements UserDirectory {
-  private readonly t: UsersTable;
+export class KnownUserDirectory extends TableDirectoryReads implements UserDirectory {
   readonly managedElsewhere: string;
 
   constructor(client: DynamoDBClient, table: string, issuer: string) {
-    this.t = new UsersTable(client, table);
+    super(client, table);
     this.managedElsewhere = `users are managed in the identity provider (${issuer}): create, disable and enable them there; this list shows the people who have signed in`;
-  }
-
-  list() {
-    return this.t.list();
-  }
-  get(username: string) {
-    return this.t.get(username);
-  }
-  async ofUnit(unitId: string) {
-    return (await this.t.list()).filter((u) => u.role === 'unit' && u.unitId === unitId);
   }
   async create(): Promise<UserAccount> {
     throw new Error(this.managedElsewhere);
