@@ -39,17 +39,8 @@ export function percentile(xs: number[], p: number): number {
   return s[lo]! + (s[hi]! - s[lo]!) * (rank - lo);
 }
 
-/** A seeded PRNG (mulberry32): the same shuffles every run. */
-export function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32): the same shuffles every run (the tests' own, test/support/prng.ts). */
+export { seeded } from '../support/prng';
 
 export function shuffle<T>(xs: T[], rand: () => number): T[] {
   const out = [...xs];
