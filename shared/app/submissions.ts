@@ -30,6 +30,22 @@ export const SUBMISSIONS_PREFIX = 'submissions/';
 export const QUARANTINE_PREFIX = 'quarantine/';
 /** A presigned POST lives at most this long (15 min). */
 export const UPLOAD_EXPIRY_SECONDS = 900;
+
+/** The upload form for an announced file (an upload or a template): capped at the obligation's
+ *  maxBytes, valid UPLOAD_EXPIRY_SECONDS, the cleaned file name kept as the object's metadata. */
+export const presignFile = (
+  objects: ObjectStore,
+  key: string,
+  file: { fileName: string; contentType: string },
+  maxBytes: number,
+) =>
+  objects.presignPost({
+    key,
+    contentType: file.contentType,
+    maxBytes,
+    expiresSeconds: UPLOAD_EXPIRY_SECONDS,
+    metadata: { filename: encodeURIComponent(file.fileName) },
+  });
 /**
  * At most this many upload forms per unit per 15-minute window (429 `too_many_requests` beyond):
  * a unit hands in a handful of files at a time, and every form leaves a record until it expires.

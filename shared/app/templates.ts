@@ -13,7 +13,7 @@ import { checkContent, declaredType, mimeOf } from '../domain/sniff';
 import { auditOffice } from './audit';
 import type { Clock, ObjectStore, Store } from './ports';
 import { TEMPLATES_PREFIX, templatePath, templateView } from './template-views';
-import { UPLOAD_EXPIRY_SECONDS } from './submissions';
+import { presignFile } from './submissions';
 
 const SNIFF_BYTES = 16;
 
@@ -48,13 +48,7 @@ export async function requestTemplateUpload(
     size: body.size,
     uploadedAt: now.toISOString(),
   };
-  const post = await d.objects.presignPost({
-    key: template.key,
-    contentType,
-    maxBytes: ob.maxBytes,
-    expiresSeconds: UPLOAD_EXPIRY_SECONDS,
-    metadata: { filename: encodeURIComponent(name) },
-  });
+  const post = await presignFile(d.objects, template.key, { fileName: name, contentType }, ob.maxBytes);
   await d.store.write([
     { type: 'putObligation', obligation: { ...ob, templates: [...others, template] } },
     auditOffice(who, now, 'template-added', {

@@ -21,7 +21,7 @@ import { submissionView } from './views';
 import {
   DOWNLOAD_EXPIRY_SECONDS,
   submissionKey,
-  UPLOAD_EXPIRY_SECONDS,
+  presignFile,
   UPLOAD_FORM_WINDOW_SECONDS,
   UPLOAD_FORMS_PER_WINDOW,
   type UploadDeps,
@@ -74,13 +74,7 @@ export async function requestUpload(d: UploadDeps, principal: Principal | null, 
   };
   submission.key = submissionKey(submission);
   // Presign first (no I/O on S3): a failure leaves no dangling submission behind.
-  const post = await d.objects.presignPost({
-    key: submission.key,
-    contentType,
-    maxBytes: ob.maxBytes,
-    expiresSeconds: UPLOAD_EXPIRY_SECONDS,
-    metadata: { filename: encodeURIComponent(fileName) },
-  });
+  const post = await presignFile(d.objects, submission.key, { fileName, contentType }, ob.maxBytes);
   await takeUploadForm(d, unitId, now);
   await d.store.write([
     { type: 'putSubmission', submission },
