@@ -10,8 +10,10 @@
 // - Lookback: an object created more than a form's life plus FORM_RECORD_GRACE_SECONDS ago has
 //   had its `awaiting-upload` record expire (TTL) if it was never received; every object is seen
 //   by the three daily runs before that, so older objects are left alone.
-// - An object whose submission is received, rejected, returned or accepted is left alone (its
-//   receipt exists; replaying it would only queue the same notice id again).
+// - An object whose submission is received or rejected: its receipt (or rejection notice) is
+//   queued again only if no sender ever claimed its id (no notification record): the notice was
+//   lost with the queue that held it (the local runtime's queue lives in memory; on AWS it is a
+//   durable SQS queue and this finds nothing). Returned or accepted submissions are left alone.
 // - An object still `awaiting-upload` → recordUpload with the object's creation time as the
 //   event time (the receipt time the S3 event would have carried).
 // - An object with no submission record → recordUpload too, which quarantines it exactly as the
@@ -21,7 +23,14 @@
 //   sender sends once.
 // - One object that fails (throws) does not stop the others: the failures are counted and the
 //   caller reports them (the sweep's invocation then fails, and its retry runs this again).
-import { parseSubmissionKey, SUBMISSIONS_PREFIX, FORM_RECORD_GRACE_SECONDS, UPLOAD_EXPIRY_SECONDS } from './submissions';
+import type { Obligation, Submission } from '../domain/model';
+import {
+  FORM_RECORD_GRACE_SECONDS,
+  noticeFor,
+  parseSubmissionKey,
+  SUBMISSIONS_PREFIX,
+  UPLOAD_EXPIRY_SECONDS,
+} from './submissions';
 import { type ReceiptDeps, type RecordOutcome, recordUpload } from './receipt';
 import type { ListedObject } from './ports';
 
@@ -41,6 +50,8 @@ export type ReconcileSummary = {
   duplicate: number;
   /** Objects whose recording threw (retried by the next run). */
   failed: number;
+  /** Notices of received/rejected submissions queued again because no sender ever claimed them. */
+  requeued: number;
 };
 
 export async function reconcileUploads(d: ReceiptDeps, at: Date): Promise<ReconcileSummary> {
@@ -53,17 +64,45 @@ export async function reconcileUploads(d: ReceiptDeps, at: Date): Promise<Reconc
     quarantined: 0,
     duplicate: 0,
     failed: 0,
+    requeued: 0,
+  };
+  const obligations = new Map<string, Obligation | null>();
+  const obligation = async (id: string) => {
+    if (!obligations.has(id)) obligations.set(id, await d.store.getObligation(id));
+    return obligations.get(id) ?? null;
+  };
+  /** Queues the notices of done submissions that no sender has claimed. */
+  const requeue = async (done: Submission[]) => {
+    if (!done.length || !d.queue) return;
+    const units = await d.store.getUnits(done.map((s) => s.unitId));
+    for (const sub of done) {
+      const unit = units.get(sub.unitId);
+      const ob = await obligation(sub.obligationId);
+      if (!unit || !ob) continue;
+      const slot = await d.store.getSlot(sub.obligationId, sub.period, sub.unitId);
+      const lost = [];
+      for (const m of noticeFor(unit, ob, sub, slot, d.webBaseUrl))
+        if (!(await d.store.getNotification(m.id))) lost.push(m);
+      if (lost.length) {
+        await d.queue.enqueue(lost);
+        summary.requeued += lost.length;
+      }
+    }
   };
   let batch: ListedObject[] = [];
   const flush = async () => {
     const objects = batch;
     batch = [];
     const ids = objects.map((o) => parseSubmissionKey(o.key)?.submissionId).filter((id) => id !== undefined);
-    const subs = ids.length ? await d.store.getSubmissions(ids) : new Map();
+    const subs = ids.length ? await d.store.getSubmissions(ids) : new Map<string, Submission>();
+    const done: Submission[] = [];
     for (const o of objects) {
       const id = parseSubmissionKey(o.key)?.submissionId;
       const sub = id ? subs.get(id) : undefined;
-      if (sub && sub.key === o.key && sub.state !== 'awaiting-upload') continue;
+      if (sub && sub.key === o.key && sub.state !== 'awaiting-upload') {
+        if (sub.state === 'received' || sub.state === 'rejected') done.push(sub);
+        continue;
+      }
       summary.pending++;
       let outcome: RecordOutcome;
       try {
@@ -77,6 +116,14 @@ export async function reconcileUploads(d: ReceiptDeps, at: Date): Promise<Reconc
         continue;
       }
       if (outcome !== 'ignored') summary[outcome]++;
+    }
+    try {
+      await requeue(done);
+    } catch (err) {
+      summary.failed++;
+      d.log?.error('reconciliation: notices not checked', {
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   };
   for await (const o of d.objects.listObjects(SUBMISSIONS_PREFIX)) {

@@ -19,6 +19,7 @@ import { loadCalendar } from '../../shared/app/calendar';
 import { openSlots } from '../../shared/app/open-slots';
 import type { MessageQueue, OutgoingMessage } from '../../shared/app/ports';
 import { RECONCILE_LOOKBACK_MS, type ReconcileSummary, reconcileUploads } from '../../shared/app/reconcile';
+import { recordUpload } from '../../shared/app/receipt';
 import { QUARANTINE_PREFIX } from '../../shared/app/submissions';
 import { requestUpload, uploadRequestSchema } from '../../shared/app/uploads';
 import { defaultObligations, defaultSettings } from '../../shared/domain/defaults';
@@ -173,7 +174,7 @@ describe('reconciliation: stored objects that never got a receipt', () => {
     // a second run: the object has its receipt, so nothing is queued again
     const second = await reconcileUploads(deps(), clock.now());
     expect(second.examined).toBeGreaterThanOrEqual(1);
-    expect(second).toMatchObject({ pending: 0, received: 0, duplicate: 0 });
+    expect(second).toMatchObject({ pending: 0, received: 0, duplicate: 0, requeued: 0 });
     expect([...queue.enqueued.values()]).toEqual([1]);
     // the lost event turns up after all: a duplicate, the same receipt id, sent once
     const late = (await receipt(s3Event(r.key, new Date().toISOString()), context)) as SQSBatchResponse;
@@ -181,6 +182,19 @@ describe('reconciliation: stored objects that never got a receipt', () => {
     expect(queue.delivered).toHaveLength(1);
     expect((await store.getSlot('annual-plan', '2026', A.unitId))!.version).toBe(slot.version);
     expect(await auditOf(r.submissionId, 'submission-received')).toHaveLength(1);
+  });
+
+  it('a receipt lost with its queue (recorded, never claimed by a sender) is queued again, once', async () => {
+    const r = await storedWithoutEvent('annual-summary');
+    const lostQueue: MessageQueue = { enqueue: async () => undefined }; // the queue died with the runtime
+    expect(await recordUpload({ store, clock, objects, queue: lostQueue }, { key: r.key, eventTime: clock.now().toISOString() })).toBe('received');
+    const first = await reconcileUploads(deps(), clock.now());
+    expect(first).toMatchObject({ pending: 0, requeued: 1, failed: 0 });
+    expect(receiptIds()).toEqual([`receipt:${r.submissionId}:email:liaison`]);
+    expect(queue.delivered).toHaveLength(1);
+    // claimed now: the next run queues nothing
+    expect(await reconcileUploads(deps(), clock.now())).toMatchObject({ pending: 0, requeued: 0 });
+    expect([...queue.enqueued.values()]).toEqual([1]);
   });
 
   it('two reconciliations at once, and the S3 event racing them: one record, one receipt', async () => {
