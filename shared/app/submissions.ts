@@ -82,8 +82,6 @@ export function parseSubmissionKey(key: string): ParsedKey | null {
   return { obligationId, period, unitId, submissionId };
 }
 
-// ---- POST /v1/uploads -------------------------------------------------------------------------
-
 /** Queues a submission's notice; `known` (already read) saves the reads of its unit, obligation and slot. */
 export async function enqueueNotice(
   d: Pick<UploadDeps, 'store' | 'queue' | 'webBaseUrl'>,
@@ -152,5 +150,3 @@ export function noticeFor(
   });
   return toLiaisons(unit, sub, 'receipt', m);
 }
-
-// ---- GET /v1/submissions/{id} -------------------------------------------------------------------

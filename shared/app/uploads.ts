@@ -120,9 +120,7 @@ async function takeUploadForm(d: UploadDeps, unitId: string, now: Date) {
     );
 }
 
-// ---- S3 object created → receipt ----------------------------------------------------------------
-
-/** What the receipt needs of one S3 object-created record (key already URL-decoded). */
+// ---- GET /v1/submissions/{id} -------------------------------------------------------------------
 
 const DOWNLOADABLE = new Set<Submission['state']>(['received', 'accepted', 'returned']);
 
@@ -152,5 +150,3 @@ export async function getSubmission(
     ),
   };
 }
-
-// ---- POST /v1/submissions/{id}/review -----------------------------------------------------------
