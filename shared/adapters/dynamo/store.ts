@@ -137,8 +137,13 @@ type Update = {
 const yearOfIso = (iso: string) => Number(iso.slice(0, 4));
 /** A slot's year (every period begins with its year; an event's id with the day it occurred). */
 const yearOfSlot = (s: Slot) => Number(s.period.slice(0, 4));
-/** A score card's entry for a slot: [the slot's version, its scoreCode]. */
-const entryOf = (s: Slot) => [s.version, scoreCode(s)];
+/**
+ * A score card's entry for a slot: its version, 8 digits, `|` and its scoreCode — one string, so
+ * that "an older version" is a string comparison a condition can make (`entry < "<version>|"`).
+ */
+const VERSION_DIGITS = 8;
+const versionPrefix = (version: number) => `${String(version).padStart(VERSION_DIGITS, '0')}|`;
+const entryOf = (s: Slot) => `${versionPrefix(s.version)}${scoreCode(s)}`;
 const cardName = (s: Slot) => `${yearOfSlot(s)}#${s.unitId}`;
 /** The most entries one UpdateItem of the backfill sets (its expressions stay far below 4 KB). */
 const ENTRIES_PER_UPDATE = 20;
@@ -365,10 +370,10 @@ export class DynamoStore implements Store {
       group.forEach((slot, i) => {
         names[`#e${i}`] = keys.scoreEntry(slot.obligationId, slot.period);
         values[`:e${i}`] = entryOf(slot);
-        values[`:v${i}`] = slot.version;
+        values[`:v${i}`] = versionPrefix(slot.version);
         sets.push(`#e${i} = :e${i}`);
-        // The card may already hold this slot's entry from a later write: never go back.
-        conditions.push(`(attribute_not_exists(#e${i}) OR #e${i}[0] < :v${i})`);
+        // The card may already hold this slot's entry from this or a later version: never go back.
+        conditions.push(`(attribute_not_exists(#e${i}) OR #e${i} < :v${i})`);
       });
       for (let attempt = 0; ; attempt++) {
         try {
@@ -539,9 +544,9 @@ export class DynamoStore implements Store {
       const entries: ScoreCard['entries'] = [];
       for (const [name, value] of Object.entries(item)) {
         const hash = name.indexOf('#');
-        if (hash < 0 || !Array.isArray(value)) continue;
+        if (hash < 0 || typeof value !== 'string') continue;
         const [obligationId, period] = [name.slice(0, hash), name.slice(hash + 1)];
-        entries.push({ obligationId, period, code: String(value[1]) });
+        entries.push({ obligationId, period, code: value.slice(VERSION_DIGITS + 1) });
       }
       return { unitId: String(item.unitId), unitName: String(item.unitName ?? ''), entries };
     });
