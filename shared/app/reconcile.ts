@@ -11,9 +11,12 @@
 //   had its `awaiting-upload` record expire (TTL) if it was never received; every object is seen
 //   by the three daily runs before that, so older objects are left alone.
 // - An object whose submission is received or rejected: its receipt (or rejection notice) is
-//   queued again only if no sender ever claimed its id (no notification record): the notice was
-//   lost with the queue that held it (the local runtime's queue lives in memory; on AWS it is a
-//   durable SQS queue and this finds nothing). Returned or accepted submissions are left alone.
+//   queued again only if it looks lost with the queue that held it (the local runtime's queue
+//   lives in memory; on AWS it is a durable SQS queue and this finds nothing to do): no sender ever
+//   claimed its id, or its claim was released for a retry ('retry'), or a send died mid-way
+//   ('sending' older than STALE_MS, which the sender then records failed 'interrupted', never
+//   sending it twice). The sender's claim makes a copy of a message still queued harmless.
+//   Returned or accepted submissions are left alone.
 // - An object still `awaiting-upload` → recordUpload with the object's creation time as the
 //   event time (the receipt time the S3 event would have carried).
 // - An object with no submission record → recordUpload too, which quarantines it exactly as the
@@ -32,7 +35,15 @@ import {
   UPLOAD_EXPIRY_SECONDS,
 } from './submissions';
 import { type ReceiptDeps, type RecordOutcome, recordUpload } from './receipt';
-import type { ListedObject } from './ports';
+import { STALE_MS } from './deliver';
+import type { ListedObject, NotificationRecord } from './ports';
+
+/** A notice whose message may have been lost: never claimed, released for a retry, or a dead send. */
+const isLost = (rec: NotificationRecord | null, now: Date) =>
+  !rec ||
+  rec.status === 'retry' ||
+  rec.status === 'queued' ||
+  (rec.status === 'sending' && now.getTime() - Date.parse(rec.at) >= STALE_MS);
 
 /** How far back the reconciliation looks: a form's life plus the grace its record is kept. */
 export const RECONCILE_LOOKBACK_MS = (UPLOAD_EXPIRY_SECONDS + FORM_RECORD_GRACE_SECONDS) * 1000;
@@ -82,7 +93,7 @@ export async function reconcileUploads(d: ReceiptDeps, at: Date): Promise<Reconc
       const slot = await d.store.getSlot(sub.obligationId, sub.period, sub.unitId);
       const lost = [];
       for (const m of noticeFor(unit, ob, sub, slot, d.webBaseUrl))
-        if (!(await d.store.getNotification(m.id))) lost.push(m);
+        if (isLost(await d.store.getNotification(m.id), d.clock.now())) lost.push(m);
       if (lost.length) {
         await d.queue.enqueue(lost);
         summary.requeued += lost.length;

@@ -20,6 +20,7 @@ import { openSlots } from '../../shared/app/open-slots';
 import type { MessageQueue, OutgoingMessage } from '../../shared/app/ports';
 import { RECONCILE_LOOKBACK_MS, type ReconcileSummary, reconcileUploads } from '../../shared/app/reconcile';
 import { recordUpload } from '../../shared/app/receipt';
+import { STALE_MS } from '../../shared/app/deliver';
 import { QUARANTINE_PREFIX } from '../../shared/app/submissions';
 import { requestUpload, uploadRequestSchema } from '../../shared/app/uploads';
 import { defaultObligations, defaultSettings } from '../../shared/domain/defaults';
@@ -195,6 +196,24 @@ describe('reconciliation: stored objects that never got a receipt', () => {
     // claimed now: the next run queues nothing
     expect(await reconcileUploads(deps(), clock.now())).toMatchObject({ pending: 0, requeued: 0 });
     expect([...queue.enqueued.values()]).toEqual([1]);
+  });
+
+  it('a receipt whose send died mid-way (sending) is queued again only after 15 minutes; one released for a retry at once', async () => {
+    const lostQueue: MessageQueue = { enqueue: async () => undefined };
+    const r = await storedWithoutEvent('law-study', B);
+    await recordUpload({ store, clock, objects, queue: lostQueue }, { key: r.key, eventTime: clock.now().toISOString() });
+    const id = `receipt:${r.submissionId}:email:liaison`;
+    await store.claimNotification({ id, channel: 'email', to: 'x', status: 'sending', at: clock.now().toISOString() });
+    clock.set(new Date(clock.now().getTime() + STALE_MS - 1));
+    expect(await reconcileUploads(deps(), clock.now())).toMatchObject({ requeued: 0, failed: 0 });
+    clock.set(new Date(clock.now().getTime() + 1));
+    expect(await reconcileUploads(deps(), clock.now())).toMatchObject({ requeued: 1, failed: 0 });
+    expect(queue.enqueued.get(id)).toBe(1);
+    await store.updateNotification(id, 'retry', 'throttled', 'sending');
+    expect(await reconcileUploads(deps(), clock.now())).toMatchObject({ requeued: 1, failed: 0 });
+    expect(queue.enqueued.get(id)).toBe(2);
+    await store.updateNotification(id, 'sent', undefined, 'retry'); // final: later runs leave it
+    expect(await reconcileUploads(deps(), clock.now())).toMatchObject({ requeued: 0 });
   });
 
   it('two reconciliations at once, and the S3 event racing them: one record, one receipt', async () => {
