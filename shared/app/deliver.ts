@@ -28,11 +28,13 @@ import { audit } from './audit';
 import { getSettings } from './admin';
 import {
   type Clock,
+  ConditionFailed,
   type Mailer,
   type OutgoingMessage,
   PermanentDeliveryError,
   type SmsSender,
   type Store,
+  type WriteOp,
 } from './ports';
 
 export const STALE_MS = 15 * 60 * 1000;
@@ -128,11 +130,16 @@ export async function deliver(
     if (rec.status === 'sending') {
       if (now.getTime() - Date.parse(rec.at) < STALE_MS) throw new InFlight(msg.id);
       const error = 'interrupted: the outcome of an earlier attempt is unknown';
-      if (await store.updateNotification(msg.id, 'failed', error, 'sending', at)) {
-        await store.write([noticeAudit(msg, now, 'notice-failed', error)]);
+      try {
+        await store.write([
+          { type: 'notificationStatus', id: msg.id, status: 'failed', error, ifStatus: 'sending', at },
+          noticeAudit(msg, now, 'notice-failed', error),
+        ]);
         return 'failed';
+      } catch (err) {
+        if (err instanceof ConditionFailed) return 'duplicate';
+        throw err;
       }
-      return 'duplicate';
     }
     // 'retry' (or a legacy 'queued'): take the claim back, unless another attempt just did.
     if (!(await store.updateNotification(msg.id, 'sending', undefined, rec.status, at)))
@@ -142,8 +149,7 @@ export async function deliver(
   const skip = opts.suppressed?.(msg);
   if (skip) {
     const error = `suppressed: ${skip}`;
-    await store.updateNotification(msg.id, 'failed', error, 'sending', at);
-    await store.write([noticeAudit(msg, now, 'notice-suppressed', error)]);
+    await finish(store, msg, 'failed', error, at, noticeAudit(msg, now, 'notice-suppressed', error));
     return 'suppressed';
   }
 
@@ -172,17 +178,39 @@ export async function deliver(
   } catch (err) {
     if (err instanceof PermanentDeliveryError) {
       const error = reason(err);
-      await store.updateNotification(msg.id, 'failed', error, 'sending', at);
-      await store.write([noticeAudit(msg, now, 'notice-failed', error)]);
+      await finish(store, msg, 'failed', error, at, noticeAudit(msg, now, 'notice-failed', error));
       return 'failed';
     }
     // Release the claim for a redelivery; the error goes back to the queue.
     await store.updateNotification(msg.id, 'retry', reason(err), 'sending', at);
     throw err;
   }
-  await store.updateNotification(msg.id, 'sent', undefined, 'sending', at);
-  await store.write([noticeAudit(msg, now, 'notice-sent')]);
+  await finish(store, msg, 'sent', undefined, at, noticeAudit(msg, now, 'notice-sent'));
   return 'sent';
+}
+
+/**
+ * A claimed message's final status and its audit line, in one write (one request after the
+ * claim). Should the record no longer be 'sending' (another attempt judged this one stale), the
+ * audit line is written alone: what happened is recorded either way, the record is not overwritten.
+ */
+async function finish(
+  store: Store,
+  msg: OutgoingMessage,
+  status: 'sent' | 'failed',
+  error: string | undefined,
+  at: string,
+  line: WriteOp,
+) {
+  try {
+    await store.write([
+      { type: 'notificationStatus', id: msg.id, status, ...(error ? { error } : {}), ifStatus: 'sending', at },
+      line,
+    ]);
+  } catch (err) {
+    if (!(err instanceof ConditionFailed)) throw err;
+    await store.write([line]);
+  }
 }
 
 /**

@@ -40,6 +40,18 @@ export type WriteOp =
   | { type: 'putSubmission'; submission: Submission; ifState?: Submission['state'] }
   /** A declared event (must not exist yet). */
   | { type: 'putEvent'; event: DutyEvent }
+  /**
+   * A notification's status, as Store.updateNotification sets it (with `ifStatus`: only if it is
+   * still in that status, else ConditionFailed) — so a status and its audit line are one write.
+   */
+  | {
+      type: 'notificationStatus';
+      id: string;
+      status: NotificationRecord['status'];
+      error?: string;
+      ifStatus?: NotificationRecord['status'];
+      at?: string;
+    }
   | { type: 'audit'; event: AuditEvent };
 
 /**

@@ -187,7 +187,7 @@ export class DynamoStore implements Store {
 
   // ---- writes -------------------------------------------------------------------------------
 
-  private toPut(op: WriteOp): Put {
+  private toPut(op: Exclude<WriteOp, { type: 'notificationStatus' }>): Put {
     const TableName = this.table;
     switch (op.type) {
       case 'putUnit':
@@ -296,18 +296,24 @@ export class DynamoStore implements Store {
 
   async write(ops: WriteOp[]): Promise<void> {
     if (ops.length === 0) return;
-    const puts = ops.map((op) => this.toPut(op));
+    const items: Array<{ Put: Put } | { Update: Update }> = ops.map((op) =>
+      op.type === 'notificationStatus'
+        ? { Update: this.notificationUpdate(op.id, op.status, op.error, op.ifStatus, op.at) }
+        : { Put: this.toPut(op) },
+    );
     const cards = this.cardUpdates(ops);
     const cardKeys = cards.map((u) => `${u.Key.PK}#${u.Key.SK}`);
     try {
-      if (puts.length === 1 && cards.length === 0) await this.doc.send(new PutCommand(puts[0]!));
+      const only = items.length === 1 && cards.length === 0 ? items[0]! : undefined;
+      if (only && 'Put' in only) await this.doc.send(new PutCommand(only.Put));
+      else if (only) await this.doc.send(new UpdateCommand(only.Update));
       else
         await this.oneAtATime(cardKeys, async () => {
           for (let attempt = 0; ; attempt++) {
             try {
               await this.doc.send(
                 new TransactWriteCommand({
-                  TransactItems: [...puts.map((Put) => ({ Put })), ...cards.map((Update) => ({ Update }))],
+                  TransactItems: [...items, ...cards.map((Update) => ({ Update }))],
                 }),
               );
               return;
@@ -708,13 +714,14 @@ export class DynamoStore implements Store {
   getNotification(id: string) {
     return this.get<NotificationRecord>(keys.notification(id));
   }
-  async updateNotification(
+  /** The conditional UpdateItem that sets a notification's status (see Store.updateNotification). */
+  private notificationUpdate(
     id: string,
     status: NotificationRecord['status'],
     error?: string,
     ifStatus?: NotificationRecord['status'],
     at?: string,
-  ): Promise<boolean> {
+  ): Update {
     const sets = ['#s = :s', '#x = :x'];
     const names: Record<string, string> = { '#s': 'status', '#e': 'error', '#x': TTL_ATTRIBUTE };
     const values: Item = { ':s': status, ':x': notificationExpiry(at) };
@@ -734,17 +741,25 @@ export class DynamoStore implements Store {
       values[':one'] = 1;
     }
     if (ifStatus) values[':if'] = ifStatus;
+    return {
+      TableName: this.table,
+      Key: keys.notification(id),
+      UpdateExpression: `SET ${sets.join(', ')}${error ? '' : ' REMOVE #e'}`,
+      ConditionExpression: ifStatus ? '#s = :if' : 'attribute_exists(PK)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  }
+
+  async updateNotification(
+    id: string,
+    status: NotificationRecord['status'],
+    error?: string,
+    ifStatus?: NotificationRecord['status'],
+    at?: string,
+  ): Promise<boolean> {
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.notification(id),
-          UpdateExpression: `SET ${sets.join(', ')}${error ? '' : ' REMOVE #e'}`,
-          ConditionExpression: ifStatus ? '#s = :if' : 'attribute_exists(PK)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await this.doc.send(new UpdateCommand(this.notificationUpdate(id, status, error, ifStatus, at)));
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return false;
