@@ -24,6 +24,8 @@ export type FunctionSpec = {
    *  `list` is s3:ListBucket on the bucket, conditioned on the listed prefix. */
   bucket?: Array<'list' | 'put' | 'get' | 'getVersion' | 'delete'>;
   sendsToNotifyQueue?: boolean;
+  /** Queues slot-opening jobs (the opener function runs them). */
+  sendsToOpenSlotsQueue?: boolean;
   sendsEmailAndSms?: boolean;
   /** Administers the Cognito user pool (global profile): the users routes, a unit's deactivation. */
   administersUsers?: boolean;
@@ -35,12 +37,14 @@ export const functionSpecs = {
     description: 'HTTP: units, obligations, events, settings, calendar, boards, office actions, users',
     // UpdateItem: a unit's year score card, set in the same transaction as each slot it writes.
     table: {
-      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
       indexes: ['GSI1', 'GSI3'],
     },
     administersUsers: true,
-    // The request notices (报送通知) of the slots a one-off request, an event or a new unit opens.
+    // The request notices (报送通知) of the slots an event opens (a one-off request's and a new
+    // unit's slots are opened, and told, by the opener).
     sendsToNotifyQueue: true,
+    sendsToOpenSlotsQueue: true, // a new unit's, a new or changed obligation's slots
   },
   uploads: {
     entry: 'functions/uploads/handler.ts',
@@ -71,12 +75,13 @@ export const functionSpecs = {
       'Daily 09:00 Asia/Shanghai: record stored uploads that got no receipt; open slots, plan reminders/escalations, digest',
     table: {
       // UpdateItem: the score cards of the slots it writes
-      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
       indexes: ['GSI2', 'GSI3'],
     },
     // The reconciliation: list submissions/, then what the receipt does (read; quarantine: copy + delete).
     bucket: ['list', 'get', 'put', 'delete'],
     sendsToNotifyQueue: true,
+    sendsToOpenSlotsQueue: true, // the first sweep of a year queues the year's opening
   },
   sender: {
     entry: 'functions/sender/handler.ts',
@@ -91,6 +96,14 @@ export const functionSpecs = {
     description: 'SES bounce and complaint events (via EventBridge and SQS) → mark the contact address',
     table: { actions: ['GetItem', 'PutItem'] },
   },
+  opener: {
+    entry: 'functions/opener/handler.ts',
+    description: "SQS slot-opening jobs → open one obligation's slots for up to 200 units",
+    // UpdateItem: the score card of each slot it opens (same transaction); BatchWriteItem: the audit lines
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+    // The request notices (报送通知) of the slots a job opens, when they are owed that day.
+    sendsToNotifyQueue: true,
+  },
 } satisfies Record<string, FunctionSpec>;
 
 /** Concurrent sender batches (the event source's maxConcurrency; the sender paces by it). */
@@ -103,6 +116,7 @@ export const ENV = {
   table: 'TABLE_NAME',
   bucket: 'BUCKET_NAME',
   notifyQueueUrl: 'NOTIFY_QUEUE_URL',
+  openSlotsQueueUrl: 'OPEN_SLOTS_QUEUE_URL',
   smsOriginationIdentity: 'SMS_ORIGINATION_IDENTITY',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   webBaseUrl: 'WEB_BASE_URL',

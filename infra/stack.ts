@@ -151,12 +151,21 @@ const S3_ACTIONS: Record<BucketVerb, string> = {
 };
 
 /** The functions that write notices (they get WEB_BASE_URL, to link to the pages). */
-export const NOTICE_FUNCTIONS: readonly LambdaName[] = ['sweep', 'chase', 'receipt', 'uploads', 'api'];
+export const NOTICE_FUNCTIONS: readonly LambdaName[] = [
+  'sweep',
+  'chase',
+  'receipt',
+  'uploads',
+  'api',
+  'opener',
+];
 
 const HTTP_FUNCTIONS: readonly LambdaName[] = ['api', 'uploads', 'chase'] satisfies FunctionName[];
 
 const sizing = (name: LambdaName) => {
   if (name === 'sweep') return { timeout: Duration.seconds(300), memorySize: 512 };
+  // One job: one obligation's periods for ≤ 200 units (≤ 2,400 conditional writes, 16 at a time).
+  if (name === 'opener') return { timeout: Duration.seconds(120), memorySize: 512 };
   if (name === 'receipt' || name === 'sender' || name === 'bounces')
     return { timeout: Duration.seconds(60), memorySize: 256 };
   return { timeout: Duration.seconds(10), memorySize: 512 };
@@ -286,6 +295,8 @@ export class BaosongStack extends Stack {
   readonly bucket: Bucket;
   readonly uploadsQueue: Queue;
   readonly notifyQueue: Queue;
+  /** Slot-opening jobs → the opener function. */
+  readonly openSlotsQueue: Queue;
   readonly profile: Profile;
   /** Global profile only. */
   readonly userPool?: UserPool;
@@ -420,6 +431,9 @@ export class BaosongStack extends Stack {
     // An SMS queued after 20:00 waits (held) until 08:00: up to 12 hours is normal.
     const notify = queueWithDlq('Notify', sizing('sender').timeout, Duration.hours(13));
     const bounces = queueWithDlq('Bounces', sizing('bounces').timeout, Duration.minutes(45));
+    // Slot-opening jobs (the first sweep of a year, a new unit or obligation): minutes at most.
+    const openSlots = queueWithDlq('OpenSlots', sizing('opener').timeout, Duration.minutes(30));
+    this.openSlotsQueue = openSlots.queue;
     this.bounceQueue = bounces.queue;
     this.uploadsQueue = uploads.queue;
     this.notifyQueue = notify.queue;
@@ -458,6 +472,7 @@ export class BaosongStack extends Stack {
       [ENV.table]: this.table.tableName,
       [ENV.bucket]: this.bucket.bucketName,
       [ENV.notifyQueueUrl]: this.notifyQueue.queueUrl,
+      [ENV.openSlotsQueueUrl]: this.openSlotsQueue.queueUrl,
       ...(smsOriginationIdentity ? { [ENV.smsOriginationIdentity]: smsOriginationIdentity } : {}),
       ...(this.configurationSet
         ? { [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName }
@@ -495,6 +510,15 @@ export class BaosongStack extends Stack {
     fns.sender.addEnvironment('SENDER_CONCURRENCY', String(SENDER_CONCURRENCY));
     fns.bounces.addEventSource(
       new SqsEventSource(this.bounceQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    // One job per invocation (each is up to 200 units' writes); at most 10 at once, which keeps a
+    // year's opening (≈ 250 jobs at 10,000 units) to minutes without a burst on the table.
+    fns.opener.addEventSource(
+      new SqsEventSource(this.openSlotsQueue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: 10,
+      }),
     );
 
     // ── EventBridge Scheduler: the daily deadline sweep ───────────────────────────────────────
@@ -948,6 +972,16 @@ export class BaosongStack extends Stack {
           effect: Effect.ALLOW,
           actions: ['sqs:SendMessage'],
           resources: [this.notifyQueue.queueArn],
+        }),
+      );
+    }
+
+    if (spec.sendsToOpenSlotsQueue) {
+      role.addToPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['sqs:SendMessage'],
+          resources: [this.openSlotsQueue.queueArn],
         }),
       );
     }

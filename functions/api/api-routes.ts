@@ -99,6 +99,7 @@ export const apiRoutes = {
         users: deps().users,
         queue: deps().queue,
         webBaseUrl: deps().webBaseUrl,
+        opener: deps().opener,
       });
       return created(r.created, r.unit);
     },
@@ -166,6 +167,7 @@ export const apiRoutes = {
         now(),
         deps().queue,
         deps().webBaseUrl,
+        deps().opener,
       );
       return created(r.created, obligationView(r.obligation));
     },

@@ -1,5 +1,6 @@
 // HTTP: administration, calendar, slots, boards and office actions, and the OpenAPI document.
 // Only translates: the router parses and authorizes, the use cases in shared/app do the work.
+import '../../shared/adapters/wire/opener';
 import '../../shared/adapters/wire/users';
 import '../../shared/adapters/wire/queue';
 import { buildOpenApi } from '../../shared/http/openapi';

@@ -8,6 +8,7 @@
 // sweep still runs (reminders go out) and the invocation then fails, so Lambda retries both
 // (each is idempotent) and, after the retries, the on-failure queue's alarm fires.
 import '../../shared/adapters/wire/metrics';
+import '../../shared/adapters/wire/opener';
 import '../../shared/adapters/wire/queue';
 import '../../shared/adapters/wire/s3-reader';
 import * as z from 'zod';
@@ -56,7 +57,7 @@ export const handler = async (event: unknown) => {
       reconcileError = err instanceof Error ? err.message : String(err);
     }
     const summary = await sweep(
-      { store: need('store'), queue: need('queue'), webBaseUrl: d.webBaseUrl, metrics },
+      { store: need('store'), queue: need('queue'), webBaseUrl: d.webBaseUrl, metrics, opener: d.opener },
       at,
     );
     const ms = Date.now() - started;

@@ -15,6 +15,7 @@ import { declareEvent } from '../../shared/app/events';
 import { openSlots } from '../../shared/app/open-slots';
 import { SettableClock } from '../../shared/adapters/clock';
 import { type Deps, setDeps } from '../../shared/adapters/container';
+import { startOpeningQueue } from './opening-queue';
 import { createTable } from '../../shared/adapters/dynamo/create-table';
 import { DynamoStore } from '../../shared/adapters/dynamo/store';
 import { TableUserDirectory } from '../../shared/adapters/dynamo/users';
@@ -178,6 +179,9 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRuntime>
     mailer: () => deps.mailer,
     from: async () => (await getSettings(store)).senderEmail,
   });
+  // Slot opening as on AWS: jobs through the opener handler, drained before the caller answers.
+  const opening = startOpeningQueue();
+  deps.opener = opening;
   setDeps(deps);
   const tokens = LocalTokens.fromFile(dataDir ? resolve(dataDir, 'jwt-secret') : undefined);
   const dev = new Map<string, DevRoute>();
@@ -253,6 +257,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRuntime>
       await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
       server?.closeAllConnections?.();
       for (const f of onStop) await f();
+      await opening.close();
       setDeps(undefined);
       await standins.stop();
     },

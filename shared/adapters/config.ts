@@ -5,6 +5,8 @@ const envSchema = z.object({
   TABLE_NAME: z.string().min(1),
   BUCKET_NAME: z.string().min(1).optional(),
   NOTIFY_QUEUE_URL: z.string().url().optional(),
+  /** The slot-opening jobs' queue (the api and the sweep queue jobs; the opener function runs them). */
+  OPEN_SLOTS_QUEUE_URL: z.string().url().optional(),
   SMS_ORIGINATION_IDENTITY: z.string().min(1).optional(),
   /** The SES configuration set every email is sent with (bounce and complaint events). */
   SES_CONFIGURATION_SET: z.string().min(1).optional(),

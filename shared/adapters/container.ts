@@ -11,6 +11,7 @@ import type {
   Mailer,
   ObjectReader,
   ObjectStore,
+  SlotOpener,
   SmsSender,
   Store,
   UserDirectory,
@@ -36,8 +37,10 @@ export type Deps = {
   users?: UserDirectory;
   /** What the app layer reports without failing the request (see Log). */
   log?: Log;
+  /** Slot opening as jobs on a queue (the opener function); absent: slots are opened inline. */
+  opener?: SlotOpener;
 };
-type Optional = 'objects' | 'reader' | 'queue' | 'mailer' | 'sms' | 'metrics' | 'users';
+type Optional = 'objects' | 'reader' | 'queue' | 'mailer' | 'sms' | 'metrics' | 'users' | 'opener';
 
 let current: Deps | undefined;
 const factories: { [K in Optional]?: (cfg: Config) => NonNullable<Deps[K]> } = {};
@@ -77,6 +80,7 @@ export function deps(): Deps {
         sms: lazy('sms'),
         metrics: lazy('metrics'),
         users: lazy('users'),
+        opener: lazy('opener'),
       },
     );
   }

@@ -1,4 +1,4 @@
-// MessageQueue on SQS: SendMessageBatch, up to 10 entries and 200 KB per call, the body is the
+// MessageQueue on SQS (and the slot-opening jobs' queue, SlotOpener): SendMessageBatch, up to 10 entries and 200 KB per call, the body is the
 // OutgoingMessage JSON. postpone() is ChangeMessageVisibility (SMS quiet hours, back-off on throttling).
 import {
   ChangeMessageVisibilityCommand,
@@ -6,7 +6,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { MessageQueue, OutgoingMessage } from '../app/ports';
+import type { MessageQueue, OpenSlotsJob, OutgoingMessage, SlotOpener } from '../app/ports';
 
 const BATCH = 10;
 /** A batch's bodies together stay under this (SQS: 256 KB for a message and for a whole batch). */
@@ -39,6 +39,51 @@ export function queueUrlOfArn(arn: string): string {
   return `https://sqs.${region}.amazonaws.com${partition === 'aws-cn' ? '.cn' : ''}/${account}/${name}`;
 }
 
+/** SendMessageBatch of these bodies (batches()), resending entries SQS failed a few times. */
+export async function sendBodies(
+  client: SQSClient,
+  queueUrl: string,
+  bodies: string[],
+  delaySeconds?: number,
+): Promise<void> {
+  for (const batch of batches(bodies)) {
+    let entries: SendMessageBatchRequestEntry[] = batch.map((body, j) => ({
+      Id: String(j),
+      MessageBody: body,
+      ...(delaySeconds !== undefined ? { DelaySeconds: delaySeconds } : {}),
+    }));
+    // A batch can partly fail (e.g. throttled entries): resend just those, a few times.
+    for (let attempt = 0; entries.length > 0; attempt++) {
+      const r = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+      const failed = new Set((r.Failed ?? []).map((f) => f.Id));
+      if (failed.size === 0) break;
+      const senderFault = (r.Failed ?? []).find((f) => f.SenderFault);
+      if (senderFault || attempt >= 4) {
+        throw new Error(`SQS refused ${failed.size} message(s): ${(r.Failed ?? [])[0]?.Code ?? 'unknown'}`);
+      }
+      entries = entries.filter((e) => failed.has(e.Id));
+      await new Promise((res) => setTimeout(res, 100 * 2 ** attempt));
+    }
+  }
+}
+
+/** The slot-opening jobs' queue (OPEN_SLOTS_QUEUE_URL): one message per job. */
+export class SqsSlotOpener implements SlotOpener {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string | undefined,
+  ) {}
+
+  async request(jobs: OpenSlotsJob[]): Promise<void> {
+    if (!this.queueUrl) throw new Error('OPEN_SLOTS_QUEUE_URL is not configured');
+    await sendBodies(
+      this.client,
+      this.queueUrl,
+      jobs.map((j) => JSON.stringify(j)),
+    );
+  }
+}
+
 export class SqsQueue implements MessageQueue {
   constructor(
     private readonly client: SQSClient,
@@ -49,27 +94,12 @@ export class SqsQueue implements MessageQueue {
     if (!this.queueUrl) throw new Error('NOTIFY_QUEUE_URL is not configured');
     const delay =
       opts.delaySeconds === undefined ? undefined : Math.max(0, Math.min(900, Math.round(opts.delaySeconds)));
-    for (const batch of batches(messages.map((m) => JSON.stringify(m)))) {
-      let entries: SendMessageBatchRequestEntry[] = batch.map((body, j) => ({
-        Id: String(j),
-        MessageBody: body,
-        ...(delay !== undefined ? { DelaySeconds: delay } : {}),
-      }));
-      // A batch can partly fail (e.g. throttled entries): resend just those, a few times.
-      for (let attempt = 0; entries.length > 0; attempt++) {
-        const r = await this.client.send(
-          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
-        );
-        const failed = new Set((r.Failed ?? []).map((f) => f.Id));
-        if (failed.size === 0) break;
-        const senderFault = (r.Failed ?? []).find((f) => f.SenderFault);
-        if (senderFault || attempt >= 4) {
-          throw new Error(`SQS refused ${failed.size} message(s): ${(r.Failed ?? [])[0]?.Code ?? 'unknown'}`);
-        }
-        entries = entries.filter((e) => failed.has(e.Id));
-        await new Promise((res) => setTimeout(res, 100 * 2 ** attempt));
-      }
-    }
+    await sendBodies(
+      this.client,
+      this.queueUrl,
+      messages.map((m) => JSON.stringify(m)),
+      delay,
+    );
   }
 
   async postpone(

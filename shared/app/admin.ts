@@ -5,9 +5,8 @@ import { invalid, notFound } from '../domain/errors';
 import type { Contact, Obligation, ObligationBody, Principal, Settings, Unit } from '../domain/model';
 import { actorOf, audit, auditOffice, fieldChanges } from './audit';
 import { keepBouncing } from './bounces';
-import { loadCalendar } from './calendar';
-import { openSlots } from './open-slots';
-import type { MessageQueue, Store, UserDirectory } from './ports';
+import { requestOpening } from './slot-opening';
+import type { MessageQueue, SlotOpener, Store, UserDirectory } from './ports';
 import { disableUnitUsers } from './users';
 
 export async function getUnit(store: Store, unitId: string): Promise<Unit> {
@@ -25,9 +24,9 @@ export async function putUnit(
   who: Principal,
   unit: Unit,
   now: Date,
-  opts: { users?: UserDirectory; queue?: MessageQueue; webBaseUrl?: string } = {},
+  opts: { users?: UserDirectory; queue?: MessageQueue; webBaseUrl?: string; opener?: SlotOpener } = {},
 ) {
-  const { users, queue, webBaseUrl } = opts;
+  const { users, queue, webBaseUrl, opener } = opts;
   const before = await store.getUnit(unit.unitId);
   await store.write([
     // Bounce marks survive only for addresses the unit still lists (shared/app/bounces.ts).
@@ -41,9 +40,19 @@ export async function putUnit(
     }),
   ]);
   if (!unit.active) await disableUnitUsers(store, users, who, unit.unitId, now);
-  const year = shanghaiYear(now);
-  const [cal, obligations] = await Promise.all([loadCalendar(store, [year]), store.listObligations()]);
-  const opened = await openSlots(store, cal, { year, units: [unit], obligations, now, queue, webBaseUrl });
+  // Its slots of the year: queued as jobs for the opener function (inline without one), their
+  // request notices queued by whoever opens them.
+  const { opened } = await requestOpening(
+    { store, opener },
+    {
+      year: shanghaiYear(now),
+      units: [unit],
+      obligations: await store.listObligations(),
+      now,
+      queue,
+      webBaseUrl,
+    },
+  );
   return { unit, created: !before, opened };
 }
 
@@ -81,6 +90,7 @@ export async function putObligation(
   now: Date,
   queue?: MessageQueue,
   webBaseUrl?: string,
+  opener?: SlotOpener,
 ) {
   const before = await store.getObligation(obligationId);
   const today = shanghaiDate(now);
@@ -112,17 +122,13 @@ export async function putObligation(
       changes: fieldChanges(before, obligation),
     }),
   ]);
-  // A one-off request opens in the year of its due date (its period); the others in the current year.
+  // A one-off request opens in the year of its due date (its period); the others in the current
+  // year. For every unit: one job per ≤ 200 units (inline without an opener).
   const year = obligation.kind === 'once' ? yearOf(obligation.dueDate) : shanghaiYear(now);
-  const [cal, units] = await Promise.all([loadCalendar(store, [year]), store.listUnits()]);
-  const opened = await openSlots(store, cal, {
-    year,
-    units,
-    obligations: [obligation],
-    now,
-    queue,
-    webBaseUrl,
-  });
+  const { opened } = await requestOpening(
+    { store, opener },
+    { year, units: await store.listUnits(), obligations: [obligation], now, queue, webBaseUrl },
+  );
   return { obligation, created: !before, opened };
 }
 

@@ -346,3 +346,13 @@ export interface Log {
   warn(message: string, extra?: Record<string, unknown>): void;
   error(message: string, extra?: Record<string, unknown>): void;
 }
+
+/**
+ * Opening slots in the background (SPEC §2 slots; issue 10 "scale limits"): one job per obligation
+ * and shard of at most OPEN_SLOTS_SHARD units (shared/app/slot-opening.ts). On AWS an SQS queue
+ * and the opener function; locally an in-process queue drained before the caller answers.
+ */
+export type OpenSlotsJob = { year: number; obligationId: string; unitIds: string[] };
+export interface SlotOpener {
+  request(jobs: OpenSlotsJob[]): Promise<void>;
+}

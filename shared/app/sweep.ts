@@ -1,7 +1,9 @@
 // The daily deadline sweep (SPEC §3, §4.3).
 //
-// 1. Roll-over: the first sweep of a year opens that year's slots (idempotent; a marker
-//    `slots-opened#<year>` is set only after openSlots finished, so a crash just opens again).
+// 1. Roll-over: the first sweep of a year opens that year's slots — with a SlotOpener (on AWS,
+//    locally) it queues them as jobs for the opener function (shared/app/slot-opening.ts), else
+//    inline. Idempotent; a marker `slots-opened#<year>` is set only after the jobs are queued (or
+//    openSlots finished), so a crash just queues/opens again.
 // 2. Work list: store.slotsDueBy(today) — the sparse GSI2 over ten shards, slots whose next action
 //    date is on or before today (which also catches up missed days). No scan: the cost grows with
 //    the slots due, not with the table.
@@ -39,8 +41,16 @@ import { getSettings } from './admin';
 import { loadCalendar } from './calendar';
 import { contactsOf, fanOut, noticeBase, requestMessages } from './notices';
 import { METRIC, type Metrics } from './metrics';
-import { inParallel, openSlots, requestDue, withRequestSent } from './open-slots';
-import { ConditionFailed, type MessageQueue, type OutgoingMessage, type Store, type WriteOp } from './ports';
+import { inParallel, requestDue, withRequestSent } from './open-slots';
+import { requestOpening } from './slot-opening';
+import {
+  ConditionFailed,
+  type MessageQueue,
+  type OutgoingMessage,
+  type SlotOpener,
+  type Store,
+  type WriteOp,
+} from './ports';
 
 export type SweepSummary = {
   at: string;
@@ -50,7 +60,14 @@ export type SweepSummary = {
   digests: number;
 };
 
-export type SweepDeps = { store: Store; queue?: MessageQueue; webBaseUrl?: string; metrics?: Metrics };
+export type SweepDeps = {
+  store: Store;
+  queue?: MessageQueue;
+  webBaseUrl?: string;
+  metrics?: Metrics;
+  /** Slot opening as jobs (the opener function); absent: the year's slots are opened inline. */
+  opener?: SlotOpener;
+};
 
 const PARALLEL = 16;
 export const openedMarker = (year: number) => `slots-opened#${year}`;
@@ -72,7 +89,15 @@ export async function sweep(d: SweepDeps, at: Date): Promise<SweepSummary> {
   ]);
   let opened = 0;
   if (!marker) {
-    opened = await openSlots(store, cal, { year, units: await store.listUnits(), obligations, now: at, queue, webBaseUrl: d.webBaseUrl });
+    // With an opener (on AWS, locally) the year's slots are queued as jobs of ≤ 200 units and
+    // opened by the opener function (their request notices with them): the marker then means
+    // "queued"; a job is idempotent, so a crash before the marker only queues them again. Slots
+    // opened after this sweep's planning are acted on by the next sweep (the work list catches up
+    // missed days).
+    ({ opened } = await requestOpening(
+      { store, opener: d.opener },
+      { year, units: await store.listUnits(), obligations, now: at, queue, webBaseUrl: d.webBaseUrl },
+    ));
     await store.setMarker(openedMarker(year), at.toISOString());
   }
   const obById = new Map(obligations.map((o) => [o.obligationId, o]));

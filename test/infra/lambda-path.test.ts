@@ -67,6 +67,7 @@ let sqs: SqsServer;
 let cognito: Awaited<ReturnType<typeof startCognitoStandIn>>;
 const POOL_ID = 'ap-southeast-1_pathPool';
 let notifyQueueUrl: string;
+let openSlotsUrl: string;
 const fns = {} as Record<LambdaName, DeployedFunction>;
 const outputs: string[] = [];
 
@@ -107,12 +108,14 @@ beforeAll(async () => {
   sqs = await startSqsServer();
   cognito = await startCognitoStandIn();
   notifyQueueUrl = sqs.queueUrl(`notify-${tag}`);
+  openSlotsUrl = sqs.queueUrl(`open-slots-${tag}`);
   const { stack } = syn;
   // The stand-in for every resource the functions' environments refer to.
   const names: Record<string, string> = {
     [logicalId(stack.table)]: TABLE,
     [logicalId(stack.bucket)]: BUCKET,
     [logicalId(stack.notifyQueue)]: notifyQueueUrl,
+    [logicalId(stack.openSlotsQueue)]: openSlotsUrl,
     [logicalId(stack.configurationSet!)]: CONFIG_SET,
     [logicalId(stack.userPool!)]: POOL_ID,
     [`${logicalId(stack.web.distribution)}.DomainName`]: WEB_DOMAIN,
@@ -166,7 +169,7 @@ describe('each function, bundled as the stack deploys it, in a fresh process wit
   it('every function of the stack is covered here with its deployed handler', () => {
     // A function added to functionSpecs needs a step below (this list is what the steps use).
     expect(Object.keys(fns).sort()).toEqual(
-      ['api', 'bounces', 'chase', 'receipt', 'sender', 'sweep', 'uploads'].sort(),
+      ['api', 'bounces', 'chase', 'opener', 'receipt', 'sender', 'sweep', 'uploads'].sort(),
     );
     for (const fn of Object.values(fns)) {
       expect(fn.exportName).toBe('handler');
@@ -176,18 +179,60 @@ describe('each function, bundled as the stack deploys it, in a fresh process wit
     }
   });
 
-  it('sweep (scheduled event): opens the year’s slots and records the year as opened', async () => {
+  /** The default obligations a year opens (the event duties' slots open per declared event). */
+  const yearly = defaultObligations
+    .filter((o) => o.kind !== 'event')
+    .map((o) => o.obligationId)
+    .sort();
+  /** The slot-opening jobs queued since the last call, as the opener's SQS event (events/sqs-open-slots.json). */
+  let jobsSeen = 0;
+  const openingJobs = () => {
+    const jobs = sqs.sent.slice(jobsSeen).filter((m) => m.queueUrl === openSlotsUrl);
+    jobsSeen = sqs.sent.length;
+    const template = sample<{ Records: Array<Record<string, unknown>> }>('sqs-open-slots.json').Records[0]!;
+    return {
+      jobs: jobs.map((j) => JSON.parse(j.body) as { year: number; obligationId: string; unitIds: string[] }),
+      event: { Records: jobs.map((j, i) => ({ ...template, messageId: `job-${i}`, body: j.body })) },
+    };
+  };
+
+  it('sweep (scheduled event): queues the year’s slot-opening jobs and records the year', async () => {
     // The schedule passes its scheduled time; this is today's.
     const event = { ...sample('scheduler-sweep.json'), at: new Date().toISOString() };
     const r = await run('sweep', event);
-    const summary = r.result as { opened: number };
-    expect(summary.opened).toBeGreaterThan(0);
-    expect(await store.getSlot('monthly-publicity', MONTH, A)).toMatchObject({ state: 'open' });
+    expect(r.result).toMatchObject({ opened: 0 }); // the opener opens them
     expect(await store.getMarker(`slots-opened#${MONTH.slice(0, 4)}`)).not.toBeNull();
     expect(r.output).toContain('"SweepDuration"'); // EMF from wire/metrics
   });
 
-  it('api (PUT /v1/units/{unitId}): the unit is written and its slots opened', async () => {
+  it('opener (SQS slot-opening jobs): opens each job’s slots and queues the 报送通知 owed today', async () => {
+    const { jobs, event } = openingJobs();
+    expect(jobs.map((j) => j.obligationId).sort()).toEqual(yearly);
+    expect(jobs.every((j) => j.year === Number(MONTH.slice(0, 4)) && j.unitIds.join() === A)).toBe(true);
+    expect(await store.getSlot('monthly-publicity', MONTH, A)).toBeNull(); // not before the opener runs
+    const before = sqs.sent.length;
+    const r = await run('opener', event);
+    expect(r.result).toEqual({ batchItemFailures: [] });
+    expect(await store.getSlot('monthly-publicity', MONTH, A)).toMatchObject({ state: 'open' });
+    // Each slot it opened that is owed its request notice today has it queued (NOTIFY_QUEUE_URL),
+    // linking to the pages (WEB_BASE_URL); none other.
+    const requests = queued()
+      .slice(before)
+      .filter((q) => q.url === notifyQueueUrl && q.msg.kind === 'request');
+    const { slots } = await store.unitYear(A, Number(MONTH.slice(0, 4)));
+    const told = slots.filter((s) => s.sent.includes('request')).map((s) => `${s.obligationId}/${s.period}`);
+    expect([...new Set(requests.map((q) => `${q.msg.obligationId}/${q.msg.period}`))].sort()).toEqual(
+      told.sort(),
+    );
+    // from 8 January on, the year's first working day has come: the law-study slot (due 12-31) is owed one
+    if (shanghaiDate(new Date()).slice(5) >= '01-08') expect(told.length).toBeGreaterThan(0);
+    for (const q of requests) {
+      expect(q.msg.to === emailOf(A) || q.msg.to === PHONE_A).toBe(true);
+      if (q.msg.channel === 'email') expect(q.msg.text).toContain(`https://${WEB_DOMAIN}/`);
+    }
+  });
+
+  it('api (PUT /v1/units/{unitId}): the unit is written and its slots queued, then opened', async () => {
     const event = sample<{ body: string }>('http-put-unit.json');
     const body = JSON.parse(event.body);
     body.contacts[0] = { ...body.contacts[0], name: CONTACT_NAMES[1], email: emailOf(B), phone: PHONE_B };
@@ -195,6 +240,10 @@ describe('each function, bundled as the stack deploys it, in a fresh process wit
     expect(res.statusCode, res.body).toBe(201);
     expect(res.headers?.['cache-control']).toBe('no-store'); // it carries contact details
     expect(await store.getUnit(B)).toMatchObject({ unitId: B, name: '南湖镇', tags: ['law-enforcement'] });
+    const { jobs, event: opening } = openingJobs();
+    expect(jobs.map((j) => j.obligationId).sort()).toEqual(yearly);
+    expect(jobs.every((j) => j.unitIds.join() === B)).toBe(true);
+    expect((await run('opener', opening)).result).toEqual({ batchItemFailures: [] });
     expect(await store.getSlot('monthly-publicity', MONTH, B)).toMatchObject({ state: 'open' });
   });
 
@@ -308,7 +357,7 @@ describe('each function, bundled as the stack deploys it, in a fresh process wit
   });
 
   it('no function logged a contact address, phone number or name', () => {
-    expect(outputs.length).toBe(8); // every invocation above
+    expect(outputs.length).toBe(10); // every invocation above
     const all = outputs.join('\n');
     const invited = 'liaison@nanhu.example.gov.cn'; // the new account's address (events/http-post-user.json)
     for (const secret of [emailOf(A), emailOf(B), PHONE_A, PHONE_B, invited, ...CONTACT_NAMES])

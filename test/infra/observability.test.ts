@@ -98,7 +98,8 @@ describe('alarms', () => {
     expect(ages.get(logicalId(stack.uploadsQueue))).toBe(45 * 60);
     expect(ages.get(logicalId(stack.notifyQueue))).toBe(13 * 3600); // SMS held overnight is normal
     expect(ages.get(logicalId(stack.bounceQueue))).toBe(45 * 60);
-    expect(ages.size).toBe(3);
+    expect(ages.get(logicalId(stack.openSlotsQueue))).toBe(30 * 60); // a year's jobs take minutes
+    expect(ages.size).toBe(4);
   });
 
   it('the sweep: Lambda retries a throwing sweep twice, then its on-failure queue alarms', () => {

@@ -169,8 +169,19 @@ describe('queues, dead-letter queues and alarms', () => {
         },
       });
     }
-    // uploads, notify, bounces, their DLQs, the schedule's DLQ and the sweep's failure queue
-    template.resourceCountIs('AWS::SQS::Queue', 8);
+    // the slot-opening jobs' queue: 6 × the opener's 120 s
+    expect(
+      template.findResources('AWS::SQS::Queue')[logicalId(stack.openSlotsQueue)]?.Properties,
+    ).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 720,
+      RedrivePolicy: {
+        maxReceiveCount: 5,
+        deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^OpenSlotsDlq/), 'Arn'] },
+      },
+    });
+    // uploads, notify, bounces, open-slots, their DLQs, the schedule's DLQ and the sweep's failure queue
+    template.resourceCountIs('AWS::SQS::Queue', 10);
     for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     }
@@ -186,7 +197,7 @@ describe('queues, dead-letter queues and alarms', () => {
         ),
       )
       .flatMap((p) => p.Properties.Queues);
-    expect(tlsGuarded).toHaveLength(8);
+    expect(tlsGuarded).toHaveLength(10);
   });
 
   it('one alarm per DLQ (and failure queue) on ApproximateNumberOfMessagesVisible > 0', () => {
@@ -229,7 +240,32 @@ describe('queues, dead-letter queues and alarms', () => {
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.bounceQueue), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+    // the opener: one slot-opening job per invocation, at most 10 at once, partial failures
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId('opener') },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.openSlotsQueue), 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
+  });
+
+  it('the slot-opening queue: its DLQ alarms, its oldest job alarms after 30 minutes', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const on = (metric: string, queueId: string) =>
+      alarms.filter(
+        (a) =>
+          a.Properties.MetricName === metric &&
+          a.Properties.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0] === queueId,
+      );
+    const dlqId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) =>
+      id.startsWith('OpenSlotsDlq'),
+    );
+    expect(on('ApproximateNumberOfMessagesVisible', dlqId!)).toHaveLength(1);
+    const age = on('ApproximateAgeOfOldestMessage', logicalId(stack.openSlotsQueue));
+    expect(age).toHaveLength(1);
+    expect(age[0]?.Properties.Threshold).toBe(1800);
   });
 });
 
@@ -418,7 +454,7 @@ describe('functions', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      Timeout: name === 'sweep' ? 300 : slow ? 60 : 10,
+      Timeout: name === 'sweep' ? 300 : name === 'opener' ? 120 : slow ? 60 : 10,
       MemorySize: slow ? 256 : 512,
       LoggingConfig: { LogGroup: { Ref: expect.stringMatching(new RegExp(`^${name}Logs`)) } },
       Environment: {
@@ -468,12 +504,10 @@ describe('least privilege', () => {
   const s3 = (name: LambdaName) => actions(name).filter((a) => a.startsWith('s3:'));
   const has = (name: LambdaName, prefix: string) => actions(name).some((a) => a.startsWith(prefix));
 
-  it('api: the table, its own logs, the user pool and sending request notices to the notify queue, nothing else', () => {
+  it('api: the table, its own logs, the user pool, request notices and slot-opening jobs, nothing else', () => {
     const services = new Set(actions('api').map((a) => a.split(':')[0]));
     expect([...services].sort()).toEqual(['cognito-idp', 'dynamodb', 'logs', 'sqs']);
-    expect(actions('api').filter((a) => a.startsWith('sqs:')).sort()).toEqual(
-      actions('chase').filter((a) => a.startsWith('sqs:')).sort(),
-    );
+    expect([...new Set(actions('api').filter((a) => a.startsWith('sqs:')))]).toEqual(['sqs:SendMessage']);
   });
 
   it('every function reads and writes the table, none may Scan, delete items or read streams', () => {
@@ -530,15 +564,35 @@ describe('least privilege', () => {
     expect(list[0]!.Condition).toEqual({ StringLike: { 's3:prefix': 'submissions/*' } });
   });
 
-  it('only the functions that queue notices (api, chase, receipt, sweep, uploads, sender re-queueing) may send to the notify queue', () => {
+  it('only the functions that queue notices (api, chase, opener, receipt, sweep, uploads, sender re-queueing) may send to the notify queue; only the api and the sweep queue slot-opening jobs', () => {
     // Named here, not read from functionSpecs (which the stack itself reads: that would pass whatever it said).
-    const senders = names.filter((name) => actions(name).includes('sqs:SendMessage'));
-    expect(senders.sort()).toEqual(['api', 'chase', 'receipt', 'sender', 'sweep', 'uploads']);
-    const notifyQueueArn = { 'Fn::GetAtt': [logicalId(stack.notifyQueue), 'Arn'] };
-    for (const name of senders) {
-      const send = statements(name).find((st) => [st.Action].flat().includes('sqs:SendMessage'));
-      expect(send?.Resource, name).toEqual(notifyQueueArn);
-    }
+    const sendsTo = (queue: { node: { defaultChild?: unknown } }) =>
+      names.filter((name) =>
+        statements(name).some(
+          (st) =>
+            [st.Action].flat().includes('sqs:SendMessage') &&
+            JSON.stringify(st.Resource) === JSON.stringify({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] }),
+        ),
+      );
+    expect(sendsTo(stack.notifyQueue).sort()).toEqual([
+      'api',
+      'chase',
+      'opener',
+      'receipt',
+      'sender',
+      'sweep',
+      'uploads',
+    ]);
+    expect(sendsTo(stack.openSlotsQueue).sort()).toEqual(['api', 'sweep']);
+    // and no function may send anywhere else (the sweep's on-failure destination is Lambda's own use)
+    for (const name of names)
+      for (const st of statements(name).filter((st) => [st.Action].flat().includes('sqs:SendMessage')))
+        expect(
+          [stack.notifyQueue, stack.openSlotsQueue, stack.sweepFailures].map((q) =>
+            JSON.stringify({ 'Fn::GetAtt': [logicalId(q), 'Arn'] }),
+          ),
+          name,
+        ).toContain(JSON.stringify(st.Resource));
   });
 
   it('only the sender may send email and SMS, from the configured identities', () => {
