@@ -10,6 +10,7 @@
  *   - `GET /__messages` → `{ messages: [{ to, text, at, originationIdentity?, messageId }] }`
  *   - `POST /__clear` → empties the store (and resets faults)
  *   - `POST /__faults` `{ throttleRate: 0..1 }` → that fraction of sends fail with 400 `ThrottlingException`.
+ *   - `startSmsServer({ down })`: while `down()` answers true, every connection is dropped (an outage).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -63,7 +64,14 @@ function awsError(res: ServerResponse, status: number, type: string, message: st
   send(res, status, { __type: type, message, Message: message, ...extra }, { 'x-amzn-errortype': type });
 }
 
-export async function startSmsServer(opts: { port?: number; host?: string } = {}): Promise<SmsServer> {
+export async function startSmsServer(
+  opts: {
+    port?: number;
+    host?: string;
+    /** An outage (fault tests): while it answers true, every connection is dropped unanswered. */
+    down?: () => boolean;
+  } = {},
+): Promise<SmsServer> {
   const host = opts.host ?? '127.0.0.1';
   const messages: SmsMessage[] = [];
   let throttleRate = 0;
@@ -155,6 +163,10 @@ export async function startSmsServer(opts: { port?: number; host?: string } = {}
   };
 
   const server: Server = createServer((req, res) => {
+    if (opts.down?.()) {
+      req.socket.destroy(); // the endpoint is down: no answer at all
+      return;
+    }
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) awsError(res, 500, 'InternalServerException', String(err));
       else res.destroy();
