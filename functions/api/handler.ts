@@ -1,13 +1,16 @@
 // HTTP: administration, calendar, slots, boards and office actions, and the OpenAPI document.
 // Only translates: the router parses and authorizes, the use cases in shared/app do the work.
-import '../../shared/adapters/wire/opener';
-import '../../shared/adapters/wire/users';
-import '../../shared/adapters/wire/queue';
+import { slotOpener } from '../../shared/adapters/wire/opener';
+import { userDirectory } from '../../shared/adapters/wire/users';
+import { notifyQueue } from '../../shared/adapters/wire/queue';
 import { buildOpenApi } from '../../shared/http/openapi';
 import { def, httpRouter } from '../../shared/http/router';
 import { officeRoutes } from './office-routes';
 import { apiRoutes } from './api-routes';
 import { userRoutes } from './user-routes';
+import { useAdapters } from '../../shared/adapters/container';
+
+useAdapters({ users: userDirectory, queue: notifyQueue, opener: slotOpener });
 
 let doc: unknown;
 const own = {

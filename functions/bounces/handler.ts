@@ -2,14 +2,16 @@
 // mark the contact address as bouncing on the unit its email was for (the `unitId` message tag).
 // Hard bounces and complaints mark; a transient (soft) bounce is only counted. Nothing here logs
 // an address. Partial batch failures: a record that throws is retried by SQS, then the DLQ alarms.
-import '../../shared/adapters/wire/metrics';
+import { emfMetrics } from '../../shared/adapters/wire/metrics';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { deps } from '../../shared/adapters/container';
+import { deps, useAdapters } from '../../shared/adapters/container';
 import { recordBounce } from '../../shared/app/bounces';
 import { METRIC, noMetrics } from '../../shared/app/metrics';
 import { logger } from '../../shared/adapters/logger';
+
+useAdapters({ metrics: emfMetrics });
 
 const recipients = z.array(z.looseObject({ emailAddress: z.string().min(1) })).min(1);
 /** The parts of an SES event (as EventBridge delivers it) this handler reads. */

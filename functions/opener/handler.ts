@@ -3,12 +3,14 @@
 // job opens nothing twice. Partial batch failures: a job that throws is retried by SQS, then the
 // DLQ alarms; a body that is not a job is dropped (retrying will not change it) and logged.
 // The request notices (报送通知) owed today by the slots a job opens go to the notify queue.
-import '../../shared/adapters/wire/queue';
+import { notifyQueue } from '../../shared/adapters/wire/queue';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { deps } from '../../shared/adapters/container';
+import { deps, useAdapters } from '../../shared/adapters/container';
 import { openSlotsJobSchema, runOpeningJob } from '../../shared/app/slot-opening';
 import { logger } from '../../shared/adapters/logger';
+
+useAdapters({ queue: notifyQueue });
 
 export const handler = async (event: SQSEvent, context: Context) => {
   const d = deps();

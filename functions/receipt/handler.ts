@@ -1,15 +1,17 @@
 // SQS (fed by S3 object-created notifications) → record each uploaded object. Partial batch
 // failures: a record that throws is retried by SQS alone, and lands in the DLQ after maxReceiveCount.
-import '../../shared/adapters/wire/metrics';
-import '../../shared/adapters/wire/s3-reader';
-import '../../shared/adapters/wire/queue';
+import { emfMetrics } from '../../shared/adapters/wire/metrics';
+import { bucketReader } from '../../shared/adapters/wire/s3-reader';
+import { notifyQueue } from '../../shared/adapters/wire/queue';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { deps as container, need, needReader } from '../../shared/adapters/container';
+import { deps as container, need, needReader, useAdapters } from '../../shared/adapters/container';
 import { METRIC, noMetrics } from '../../shared/app/metrics';
 import { decodeS3Key, recordUpload } from '../../shared/app/receipt';
 import { logger } from '../../shared/adapters/logger';
+
+useAdapters({ metrics: emfMetrics, reader: bucketReader, queue: notifyQueue });
 
 const s3Record = z.object({
   eventName: z.string(),

@@ -7,16 +7,18 @@
 // recorded) runs first, so a unit whose file was stored is not reminded of it; if it fails, the
 // sweep still runs (reminders go out) and the invocation then fails, so Lambda retries both
 // (each is idempotent) and, after the retries, the on-failure queue's alarm fires.
-import '../../shared/adapters/wire/metrics';
-import '../../shared/adapters/wire/opener';
-import '../../shared/adapters/wire/queue';
-import '../../shared/adapters/wire/s3-reader';
+import { emfMetrics } from '../../shared/adapters/wire/metrics';
+import { slotOpener } from '../../shared/adapters/wire/opener';
+import { notifyQueue } from '../../shared/adapters/wire/queue';
+import { bucketReader } from '../../shared/adapters/wire/s3-reader';
 import * as z from 'zod';
-import { deps, need } from '../../shared/adapters/container';
+import { deps, need, useAdapters } from '../../shared/adapters/container';
 import { METRIC, noMetrics } from '../../shared/app/metrics';
 import { type ReconcileSummary, reconcileUploads } from '../../shared/app/reconcile';
 import { sweep } from '../../shared/app/sweep';
 import { logger } from '../../shared/adapters/logger';
+
+useAdapters({ metrics: emfMetrics, queue: notifyQueue, reader: bucketReader, opener: slotOpener });
 
 const instant = z.iso.datetime({ offset: true });
 export const sweepEventSchema = z
@@ -35,7 +37,7 @@ export const handler = async (event: unknown) => {
   try {
     let reconciled: ReconcileSummary | undefined;
     let reconcileError: string | undefined;
-    // On Lambda the bucket's reader is always wired (./wire/s3-reader); a local runtime started
+    // On Lambda the bucket's reader is always wired (bucketReader, ./wire/s3-reader); a local runtime started
     // without the uploads pipeline has no bucket, and nothing to reconcile.
     const objects = d.reader ?? d.objects;
     try {

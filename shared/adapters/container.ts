@@ -1,7 +1,8 @@
 // Wires ports to adapters. On Lambda the store and clock come from the environment (lazily, once
-// per container); every other adapter is provided by a wiring module (./wire/*) that only the
-// functions needing it import, so a function's bundle holds only the SDK clients it uses. The
-// local runtime and the tests install their own wiring with setDeps().
+// per container); every other adapter is named by the function itself: its handler module calls
+// useAdapters({ queue: notifyQueue, … }) with the factories of ./wire/* it needs, so a function's
+// bundle holds only the SDK clients it uses and a reader sees its wiring in one place. The local
+// runtime and the tests install their own wiring with setDeps().
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Metrics } from '../app/metrics';
 import type {
@@ -43,15 +44,18 @@ export type Deps = {
 type Optional = 'objects' | 'reader' | 'queue' | 'mailer' | 'sms' | 'metrics' | 'users' | 'opener';
 
 let current: Deps | undefined;
-const factories: { [K in Optional]?: (cfg: Config) => NonNullable<Deps[K]> } = {};
+const factories: Adapters = {};
 
 export function setDeps(d: Deps | undefined) {
   current = d;
 }
 
-/** Registers how to build an optional adapter on Lambda (called by ./wire/* modules). */
-export function provide<K extends Optional>(key: K, factory: (cfg: Config) => NonNullable<Deps[K]>) {
-  (factories as Record<K, typeof factory>)[key] = factory;
+/** How a function builds each optional adapter it uses on Lambda (factories from ./wire/*). */
+export type Adapters = { [K in Optional]?: (cfg: Config) => NonNullable<Deps[K]> };
+
+/** Names the adapters a Lambda function uses; each is built at its first use, once per container. */
+export function useAdapters(adapters: Adapters) {
+  Object.assign(factories, adapters);
 }
 
 export function deps(): Deps {

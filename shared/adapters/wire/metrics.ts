@@ -1,5 +1,4 @@
-// Lambda wiring: metrics as EMF lines (imported by the functions that count something).
-import { provide } from '../container';
+// Lambda wiring: metrics as EMF lines (for the functions that count something).
 import { EmfMetrics } from '../emf-metrics';
 
-provide('metrics', () => new EmfMetrics());
+export const emfMetrics = () => new EmfMetrics();

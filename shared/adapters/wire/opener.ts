@@ -1,6 +1,6 @@
-// Lambda wiring: the slot-opening jobs' queue (imported by the functions that open slots: api, sweep).
+// Lambda wiring: the slot-opening jobs' queue (for the functions that open slots: api, sweep).
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { provide } from '../container';
+import type { Config } from '../config';
 import { SqsSlotOpener } from '../sqs-queue';
 
-provide('opener', (cfg) => new SqsSlotOpener(new SQSClient({}), cfg.OPEN_SLOTS_QUEUE_URL));
+export const slotOpener = (cfg: Config) => new SqsSlotOpener(new SQSClient({}), cfg.OPEN_SLOTS_QUEUE_URL);

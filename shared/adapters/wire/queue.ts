@@ -1,6 +1,6 @@
-// Lambda wiring: the notify queue (imported by the functions that queue notices).
+// Lambda wiring: the notify queue (for the functions that queue notices).
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { provide } from '../container';
+import type { Config } from '../config';
 import { SqsQueue } from '../sqs-queue';
 
-provide('queue', (cfg) => new SqsQueue(new SQSClient({}), cfg.NOTIFY_QUEUE_URL));
+export const notifyQueue = (cfg: Config) => new SqsQueue(new SQSClient({}), cfg.NOTIFY_QUEUE_URL);

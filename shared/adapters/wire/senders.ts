@@ -1,4 +1,4 @@
-// Lambda wiring for the sender (imported by it only). Global profile: SES and End User Messaging
+// Lambda wiring for the sender (its only user). Global profile: SES and End User Messaging
 // SMS. China profile (the stack sets SMTP_SECRET_ARN and SMS_SECRET_ARN): SMTP through nodemailer
 // and Alibaba Cloud SMS (registered templates with parameters), their settings read once per
 // container from Secrets Manager.
@@ -9,7 +9,7 @@
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { Mailer, SmsSender } from '../../app/ports';
-import { provide } from '../container';
+import type { Config } from '../config';
 import { SesMailer } from '../ses-mailer';
 import { PinpointSmsSender } from '../sms-sender';
 
@@ -27,15 +27,15 @@ function loadOnFirstSend<I, T extends { send(input: I): Promise<void> }>(load: (
   };
 }
 
-provide('mailer', (cfg): Mailer => {
+export const mailer = (cfg: Config): Mailer => {
   const arn = cfg.SMTP_SECRET_ARN;
   if (process.env.BAOSONG_PROFILE !== 'global' && arn)
     return loadOnFirstSend(async () => (await import('./smtp')).smtpMailer(arn));
   return new SesMailer(new SESClient({}), cfg.SES_CONFIGURATION_SET);
-});
-provide('sms', (cfg): SmsSender => {
+};
+export const smsSender = (cfg: Config): SmsSender => {
   const arn = cfg.SMS_SECRET_ARN;
   if (process.env.BAOSONG_PROFILE !== 'global' && arn)
     return loadOnFirstSend(async () => (await import('./aliyun')).aliyunSms(arn));
   return new PinpointSmsSender(new PinpointSMSVoiceV2Client({}), cfg.SMS_ORIGINATION_IDENTITY);
-});
+};
