@@ -7,6 +7,7 @@ import { buildOpenApi } from '../../shared/http/openapi';
 import { def, httpRouter } from '../../shared/http/router';
 import { officeRoutes } from './office-routes';
 import { apiRoutes } from './api-routes';
+import { otherRoutes } from './other-routes';
 import { userRoutes } from './user-routes';
 import { useAdapters } from '../../shared/adapters/container';
 
@@ -20,7 +21,7 @@ const own = {
   'GET /v1/openapi.json': def({
     summary: 'This API’s OpenAPI 3.1 document',
     run: async () => {
-      doc ??= buildOpenApi({ ...own, ...(await import('./other-routes')).otherRoutes });
+      doc ??= buildOpenApi({ ...own, ...otherRoutes });
       return doc;
     },
   }),

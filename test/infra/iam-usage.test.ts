@@ -637,7 +637,9 @@ const portMethods = (() => {
 const INLINE_ONLY = /\/open-inline(\.ts)?$/;
 
 /** `store.getUnit` etc. for every port method called (not via `this.`) in the code a handler
- *  loads statically (dynamic imports, e.g. api's OpenAPI-only route list, are left out). */
+ *  loads statically (dynamic imports are left out), except the api's `other-routes.ts`: the routes
+ *  the other functions serve, which the api bundles for its OpenAPI document only (their schemas
+ *  and summaries; the api's router never runs them — the SCENARIOS of those functions do). */
 async function reachablePortCalls(fn: LambdaName): Promise<string[]> {
   const r = await build({
     entryPoints: [join(projectRoot, functionSpecs[fn].entry)],
@@ -655,6 +657,16 @@ async function reachablePortCalls(fn: LambdaName): Promise<string[]> {
         name: 'inline-only',
         setup(b) {
           b.onResolve({ filter: INLINE_ONLY }, (args) => ({ path: args.path, external: true }));
+        },
+      },
+      {
+        name: 'documentation-only-routes',
+        setup(b) {
+          b.onResolve({ filter: /\/other-routes$/ }, (args) =>
+            args.importer.endsWith(join('functions', 'api', 'handler.ts'))
+              ? { path: args.path, external: true }
+              : undefined,
+          );
         },
       },
     ],
