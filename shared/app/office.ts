@@ -147,6 +147,40 @@ export async function overdue(store: Store, now: Date) {
   };
 }
 
+/**
+ * Changes one slot on behalf of `who`: `decide` gives the slot after (null: nothing to change), which
+ * is written on condition of the version read and audited with `action` (and `detail`); a slot
+ * changed meanwhile is read and decided again.
+ */
+function changeSlot(
+  store: Store,
+  who: Principal,
+  key: { obligationId: string; period: string; unitId: string },
+  now: Date,
+  change: { action: string; detail?: Record<string, unknown> },
+  decide: (slot: Slot) => Slot | null,
+) {
+  return retryOnConflict(async () => {
+    const slot = await store.getSlot(key.obligationId, key.period, key.unitId);
+    if (!slot) throw notFound(`slot ${key.obligationId} ${key.period} ${key.unitId}`);
+    const next = decide(slot);
+    if (!next) return slotView(slot, now);
+    await store.write([
+      { type: 'putSlot', slot: next, ifVersion: slot.version },
+      audit({
+        unitId: key.unitId,
+        at: now,
+        actor: actorOf(who),
+        action: change.action,
+        obligationId: key.obligationId,
+        period: key.period,
+        ...(change.detail ? { detail: change.detail } : {}),
+      }),
+    ]);
+    return slotView(next, now);
+  });
+}
+
 /** Applies one office event to a slot: validated by the state machine, audited with who and why. */
 async function actOnSlot(
   store: Store,
@@ -159,24 +193,7 @@ async function actOnSlot(
 ) {
   const ob = await obligationOrThrow(store, key.obligationId);
   const cal = await loadCalendar(store, [yearOfPeriod(key.period)]);
-  return retryOnConflict(async () => {
-    const slot = await store.getSlot(key.obligationId, key.period, key.unitId);
-    if (!slot) throw notFound(`slot ${key.obligationId} ${key.period} ${key.unitId}`);
-    const next = applySlotEvent(cal, ob, slot, event);
-    await store.write([
-      { type: 'putSlot', slot: next, ifVersion: slot.version },
-      audit({
-        unitId: key.unitId,
-        at: now,
-        actor: actorOf(who),
-        action,
-        obligationId: key.obligationId,
-        period: key.period,
-        detail,
-      }),
-    ]);
-    return slotView(next, now);
-  });
+  return changeSlot(store, who, key, now, { action, detail }, (slot) => applySlotEvent(cal, ob, slot, event));
 }
 
 export function extend(
@@ -362,22 +379,7 @@ export async function acknowledge(
 ) {
   if (who.role !== 'unit' || who.unitId !== key.unitId)
     throw new AppError('forbidden', 'only the unit itself signs for its request');
-  return retryOnConflict(async () => {
-    const slot = await store.getSlot(key.obligationId, key.period, key.unitId);
-    if (!slot) throw notFound(`slot ${key.obligationId} ${key.period} ${key.unitId}`);
-    if (slot.acknowledgedAt) return slotView(slot, now);
-    const next: Slot = { ...slot, acknowledgedAt: now.toISOString(), version: slot.version + 1 };
-    await store.write([
-      { type: 'putSlot', slot: next, ifVersion: slot.version },
-      audit({
-        unitId: key.unitId,
-        at: now,
-        actor: actorOf(who),
-        action: 'slot-acknowledged',
-        obligationId: key.obligationId,
-        period: key.period,
-      }),
-    ]);
-    return slotView(next, now);
-  });
+  return changeSlot(store, who, key, now, { action: 'slot-acknowledged' }, (slot) =>
+    slot.acknowledgedAt ? null : { ...slot, acknowledgedAt: now.toISOString(), version: slot.version + 1 },
+  );
 }
