@@ -97,6 +97,14 @@ afterAll(async () => {
   release();
 }, 60_000);
 
+/** A table snapshot without the kept year score cards (PK `SCORES#<yyyy>`) and their year markers. */
+const withoutScoreCards = (snapshot: string) =>
+  JSON.stringify(
+    (JSON.parse(snapshot) as Array<{ PK?: { S?: string }; SK?: { S?: string } }>).filter(
+      (i) => !i.PK?.S?.startsWith('SCORES#') && !i.SK?.S?.startsWith('MARKER#scores-kept#'),
+    ),
+  );
+
 describe('fuzzing the HTTP API', () => {
   const statuses = new Map<number, number>();
   let requests = 0;
@@ -134,8 +142,16 @@ describe('fuzzing the HTTP API', () => {
           }
           if (r.status === 429) expect(Number(r.headers.get('retry-after')), what).toBeGreaterThan(0);
         }
-        if (r.status >= 400 || req.method === 'GET') {
+        if (r.status >= 400) {
           expect(await tableSnapshot(rt), `${what}: the table changed`).toBe(baseline);
+        } else if (req.method === 'GET') {
+          // A read changes no record. It may fill in the assessment's kept year score cards (a
+          // cache derived from the slots, issue 12: the first read of a year fills in cards for
+          // slots written before, and marks the year `scores-kept#<yyyy>`): those are left out of
+          // this comparison, then taken as they are.
+          const now = await tableSnapshot(rt);
+          expect(withoutScoreCards(now), `${what}: the table changed`).toBe(withoutScoreCards(baseline));
+          baseline = now;
         } else {
           await notifyPipeline(rt).drain(); // what a chase queued is sent before the next baseline
           baseline = await tableSnapshot(rt);
