@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_DEV: 'true' },
+    // No local daily sweep at 09:00 Shanghai in the middle of a run (infra/local/notify-pipeline.ts).
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_DEV: 'true', LOCAL_DAILY_SWEEP: 'off' },
   },
 });
