@@ -512,7 +512,7 @@ export class BaosongStack extends Stack {
       new SqsEventSource(this.bounceQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );
     // One job per invocation (each is up to 200 units' writes); at most 10 at once, which keeps a
-    // year's opening (≈ 250 jobs at 10,000 units) to minutes without a burst on the table.
+    // year's opening (≈ 210 jobs at 10,000 units) to minutes without a burst on the table.
     fns.opener.addEventSource(
       new SqsEventSource(this.openSlotsQueue, {
         batchSize: 1,

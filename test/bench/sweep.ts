@@ -4,13 +4,19 @@
 // (b) the day on which every unit's annual-plan slot owes a reminder: notifications queued per
 //     second here, and the requests of that one invocation priced at stated AWS latencies
 //     against the function's 60 s;
-// (c) opening a year: the sweep's own opening of every slot (no fan-out on main yet), timed.
+// (c) opening a year by the fan-out (--quick: 1,000 units): the roll-over sweep queues one job per
+//     obligation and shard of ≤ 200 units; each job is run as the opener runs it, 10 at a time.
+//     Total time against the floor (the stand-in's own rate for the same slot writes, in the
+//     same run), and the largest job's writes (against the whole year's, which one sweep did
+//     before) and its time at AWS latencies against the opener's 120 s.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startStandIns } from '../../infra/local/standins';
 import { createTable } from '../../shared/adapters/dynamo/create-table';
 import { DynamoStore } from '../../shared/adapters/dynamo/store';
-import type { MessageQueue, OutgoingMessage, WriteOp } from '../../shared/app/ports';
+import { inParallel } from '../../shared/app/open-slots';
+import type { MessageQueue, OutgoingMessage, SlotOpener, WriteOp } from '../../shared/app/ports';
+import { OPEN_SLOTS_SHARD, openSlotsJobSchema, runOpeningJob } from '../../shared/app/slot-opening';
 import { openedMarker, sweep } from '../../shared/app/sweep';
 import { makeCalendar } from '../../shared/domain/calendar';
 import { defaultObligations, defaultSettings } from '../../shared/domain/defaults';
@@ -22,8 +28,11 @@ import { clientOf, seedOps } from './seed';
 /** Assumed AWS latencies (in-region, p50-ish): a DynamoDB request, an SQS SendMessageBatch. */
 const DDB_MS = 10;
 const SQS_MS = 20;
-const SWEEP_PARALLEL = 16; // shared/app/sweep.ts writes slots 16 at a time
+const SWEEP_PARALLEL = 16; // shared/app/sweep.ts and open-slots.ts write slots 16 at a time
 const LIMIT_S = 60;
+const OPENER_CONCURRENCY = 10; // infra/stack.ts: the opener's event source, maxConcurrency
+const OPENER_TIMEOUT_S = 120; // infra/stack.ts: sizing('opener')
+const FLOOR_SLOTS = 2000;
 
 const unitOf = (i: number): Unit => {
   const unitId = `unit-${String(i).padStart(5, '0')}`;
@@ -80,7 +89,7 @@ const countingQueue = () => {
 
 export async function sweepBench(opts: BenchOptions): Promise<Line[]> {
   const UNITS = opts.quick ? 2000 : 10_000;
-  const OPEN_UNITS = opts.quick ? 300 : 2000;
+  const OPEN_UNITS = opts.quick ? 1000 : 10_000;
   const DUE = 50;
   const standins = await startStandIns({ quiet: true });
   const lines: Line[] = [];
@@ -200,7 +209,7 @@ export async function sweepBench(opts: BenchOptions): Promise<Line[]> {
       );
     }
 
-    // ---- (c) opening a year ------------------------------------------------------------------
+    // ---- (c) opening a year by the fan-out ----------------------------------------------------
     {
       const table = 'sweep-c';
       await createTable(client, table);
@@ -208,26 +217,118 @@ export async function sweepBench(opts: BenchOptions): Promise<Line[]> {
       ops.push({ type: 'putSettings', settings: defaultSettings });
       for (let i = 0; i < OPEN_UNITS; i++) ops.push({ type: 'putUnit', unit: unitOf(i) });
       await seedOps(client, table, ops);
-      const measured = clientOf(standins.endpoints.dynamodb);
-      const requests = countRequests(measured);
-      const { queue } = countingQueue();
-      const AT = new Date('2027-01-04T09:00:00+08:00');
+      const AT = new Date('2027-01-04T09:00:00+08:00'); // the first working day of 2027
+
+      // The floor: the very slot write openSlots makes (store.write of a new slot), with nothing else
+      // around it, SWEEP_PARALLEL at a time, on a sample of slots in a table of their own.
+      await createTable(client, 'sweep-c-floor');
+      const floorStore = new DynamoStore(clientOf(standins.endpoints.dynamodb), 'sweep-c-floor');
+      const floorOb = { ...defaultObligations.find((o) => o.kind === 'monthly')!, obligationId: 'floor' };
+      const sample = Array.from({ length: FLOOR_SLOTS }, (_, i) =>
+        newSlot(
+          cal,
+          floorOb,
+          unitOf(i % OPEN_UNITS),
+          `2027-${String((i % 12) + 1).padStart(2, '0')}`,
+          '2027-01-04',
+        ),
+      ).map((slot, i) => ({ ...slot, unitId: `floor-${i}`, version: 1 }));
+      const tf = performance.now();
+      await inParallel(sample, SWEEP_PARALLEL, async (slot) =>
+        floorStore.write([{ type: 'putSlot', slot, ifVersion: 0 }]),
+      );
+      const floorRate = FLOOR_SLOTS / ((performance.now() - tf) / 1000);
+
+      // The roll-over sweep: it only queues the jobs (as SqsSlotOpener would: SendMessageBatch of 10).
+      const jobs: string[] = [];
+      const opener: SlotOpener = {
+        request: async (js) => void jobs.push(...js.map((j) => JSON.stringify(j))),
+      };
+      const sweepClient = clientOf(standins.endpoints.dynamodb);
+      const sweepRequests = countRequests(sweepClient);
       const t = performance.now();
-      const summary = await sweep({ store: new DynamoStore(measured, table), queue }, AT);
+      const summary = await sweep(
+        { store: new DynamoStore(sweepClient, table), queue: countingQueue().queue, opener },
+        AT,
+      );
+      const sweepSeconds = (performance.now() - t) / 1000;
+
+      // The opener: each message parsed as the handler does, then run; OPENER_CONCURRENCY at once
+      // (the event source's maxConcurrency). Each job's requests are counted on its own client.
+      const perJob: Array<{ puts: number; batches: number; reads: number; sqs: number; opened: number }> = [];
+      await inParallel(jobs, OPENER_CONCURRENCY, async (body) => {
+        const job = openSlotsJobSchema.parse(JSON.parse(body));
+        const c = clientOf(standins.endpoints.dynamodb);
+        const requests = countRequests(c);
+        const { q, queue } = countingQueue();
+        const opened = await runOpeningJob(
+          { store: new DynamoStore(c, table), queue, webBaseUrl: 'https://baosong.example.gov.cn' },
+          job,
+          AT,
+        );
+        // A slot is one write request (a conditional put, or a transaction with its score card).
+        const puts =
+          (requests.byCommand.get('PutItemCommand') ?? 0) +
+          (requests.byCommand.get('TransactWriteItemsCommand') ?? 0) +
+          (requests.byCommand.get('UpdateItemCommand') ?? 0);
+        const batches = requests.byCommand.get('BatchWriteItemCommand') ?? 0;
+        perJob.push({ puts, batches, reads: requests.total - puts - batches, sqs: q.sqsRequests, opened });
+        c.destroy();
+      });
       const seconds = (performance.now() - t) / 1000;
-      const perUnit = seconds / OPEN_UNITS;
+      const slots = perJob.reduce((n, j) => n + j.opened, 0);
+      const writesOf = (j: (typeof perJob)[number]) => j.puts + j.batches;
+      const totalWrites = perJob.reduce((n, j) => n + writesOf(j), 0);
+      const largest = perJob.reduce((a, b) => (writesOf(b) > writesOf(a) ? b : a));
+      // The most one job can write, whatever the number of units: a shard of units × 12 months,
+      // one write request per slot plus its audit lines 25 per BatchWriteItem.
+      const bound = OPEN_SLOTS_SHARD * 12 + Math.ceil((OPEN_SLOTS_SHARD * 12) / 25);
+      // One opener invocation at AWS latencies: reads and audit batches and SQS batches in sequence,
+      // its slot writes 16 at a time (shared/app/open-slots.ts).
+      const largestAtAws =
+        ((largest.reads + largest.batches) * DDB_MS +
+          Math.ceil(largest.puts / SWEEP_PARALLEL) * DDB_MS +
+          largest.sqs * SQS_MS) /
+        1000;
+      const sweepAtAws = (sweepRequests.total * DDB_MS + Math.ceil(jobs.length / 10) * SQS_MS) / 1000;
+      const units = OPEN_UNITS.toLocaleString('en-US');
       lines.push(
         line({
-          what: `sweep (c): opening 2027 for ${OPEN_UNITS.toLocaleString('en-US')} units in the sweep itself (no fan-out on main)`,
+          what: `sweep (c): opening 2027 by the fan-out, ${units} units (${jobs.length} jobs of ≤ ${OPEN_SLOTS_SHARD} units, ${OPENER_CONCURRENCY} at a time)`,
           measured: seconds,
           unit: 's',
-          baseline: null,
-          baselineWhat: 'no baseline (reported)',
-          goal: 'reported',
-          met: summary.opened > 0,
+          baseline: slots / floorRate,
+          baselineWhat: `floor: ${slots.toLocaleString('en-US')} bare slot writes at ${floorRate.toFixed(0)}/s`,
+          goal: '≤ 1.5×',
+          met: summary.opened === 0 && slots > 0 && seconds <= 1.5 * (slots / floorRate),
           note:
-            `${summary.opened} slots, ${requests.total} DynamoDB requests, all in one invocation; ` +
-            `at this rate 10,000 units ≈ ${(perUnit * 10_000).toFixed(0)} s here`,
+            `the roll-over sweep itself took ${sweepSeconds.toFixed(1)} s here (it only queues the jobs); ` +
+            `${slots} slots opened by the jobs; floor rate from ${FLOOR_SLOTS} slot writes, ${SWEEP_PARALLEL} at a time`,
+        }),
+        line({
+          what: 'sweep (c): the largest job (one message): DynamoDB write requests',
+          measured: writesOf(largest),
+          unit: 'writes',
+          baseline: totalWrites,
+          baselineWhat: 'the whole year in one invocation, as before the fan-out',
+          goal: `≤ ${bound.toLocaleString('en-US')} at any size`,
+          met: writesOf(largest) <= bound,
+          note:
+            `${largest.opened} slots: ${largest.puts} slot writes + ${largest.batches} audit BatchWriteItem; ` +
+            `bound = ${OPEN_SLOTS_SHARD} units × 12 months + their audit batches, independent of the number of units`,
+        }),
+        line({
+          what: `sweep (c): the largest job at AWS latencies (${largest.reads + writesOf(largest)} DynamoDB + ${largest.sqs} SQS requests)`,
+          measured: largestAtAws,
+          unit: 's',
+          baseline: OPENER_TIMEOUT_S,
+          baselineWhat: 'opener timeout',
+          goal: '≤ 0.5×',
+          met: largestAtAws <= 0.5 * OPENER_TIMEOUT_S,
+          note:
+            `assumed ${DDB_MS} ms per DynamoDB request, ${SQS_MS} ms per SendMessageBatch; slot writes ` +
+            `${SWEEP_PARALLEL} at a time. The roll-over sweep at the same latencies: ` +
+            `${sweepAtAws.toFixed(1)} s (${sweepRequests.total} DynamoDB + ${Math.ceil(jobs.length / 10)} SQS requests)`,
         }),
       );
     }
