@@ -21,13 +21,10 @@ import { type SmsServer, startSmsServer } from '../../infra/local/sms-server';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/standins';
 import { SettableClock } from '../../shared/adapters/clock';
 import { setDeps } from '../../shared/adapters/container';
-import { createTable } from '../../shared/adapters/dynamo/create-table';
-import { DynamoStore } from '../../shared/adapters/dynamo/store';
 import { setLogLevel } from '../../shared/adapters/logger';
 import { makeS3Client, S3ObjectStore } from '../../shared/adapters/s3';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { PinpointSmsSender } from '../../shared/adapters/sms-sender';
-import { putSettings, putUnit } from '../../shared/app/admin';
 import { loadCalendar } from '../../shared/app/calendar';
 import { openSlots } from '../../shared/app/open-slots';
 import type { MessageQueue, OutgoingMessage } from '../../shared/app/ports';
@@ -36,6 +33,7 @@ import { requestUpload, uploadRequestSchema } from '../../shared/app/uploads';
 import { defaultObligations } from '../../shared/domain/defaults';
 import type { Principal } from '../../shared/domain/model';
 import { seeded } from '../support/prng';
+import { seedWorld } from './support/world';
 
 const SEED = Number(process.env.FAULT_SEED ?? 2026_11);
 const endpoints = inject('endpoints');
@@ -47,55 +45,25 @@ const office: Principal = { role: 'office', sub: 'faults' };
 const VISIBILITY_MS = 6 * 60_000;
 
 async function world(units: number) {
-  const tag = randomBytes(4).toString('hex');
-  const table = `faults-${tag}`;
-  await createTable(ddb, table);
-  const store = new DynamoStore(ddb, table);
-  for (const obligation of defaultObligations) await store.write([{ type: 'putObligation', obligation }]);
   const now = new Date('2026-06-01T09:00:00+08:00');
-  await putSettings(
-    store,
-    office,
-    {
-      officeContacts: [{ name: '法制办', email: `office@${tag}.example.gov.cn` }],
-      smsSignature: '【区法制办】',
-      senderEmail: 'noreply@example.gov.cn',
-      sesRatePerSecond: 1000,
-      latePenaltyPerDay: 10,
-      lateFloor: 40,
-    },
+  const { tag, table, store } = await seedWorld(ddb, {
+    prefix: 'faults',
+    units,
     now,
-  );
-  const digits = String(Number.parseInt(tag, 16) % 10_000).padStart(4, '0');
-  for (let i = 0; i < units; i++)
-    await putUnit(
-      store,
-      office,
-      {
-        unitId: `u${i}`,
-        name: `单位${i}`,
-        kind: 'town',
-        tags: [],
-        active: true,
-        contacts: [
-          {
-            role: 'liaison',
-            name: `联络员${i}`,
-            email: `u${i}@${tag}.example.gov.cn`,
-            phone: `+86136${digits}${String(i).padStart(3, '0')}`,
-          },
-        ],
-      },
-      now,
-    );
+    office,
+    phonePrefix: '136',
+  });
   return { tag, table, store };
 }
 
 const sesEmailsTo = async (tag: string) =>
   (
-    (await (await fetch(`${endpoints.ses}/store`)).json()) as { emails: Array<{ destination: { to: string[] } }> }
+    (await (await fetch(`${endpoints.ses}/store`)).json()) as {
+      emails: Array<{ destination: { to: string[] } }>;
+    }
   ).emails.filter((e) => e.destination.to.some((t) => t.endsWith(`@${tag}.example.gov.cn`)));
-const countBy = (xs: string[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
+const countBy = (xs: string[]) =>
+  xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
 
 beforeAll(() => setLogLevel('SILENT'));
 afterAll(() => setDeps(undefined));
@@ -142,15 +110,21 @@ describe('the SMS endpoint down for a minute', () => {
       expect(queue.deadLetters).toEqual([]);
       const phones = [...countBy(sms.messages.map((m) => m.to)).entries()];
       expect(phones).toHaveLength(N);
-      expect(phones.every(([, n]) => n === 1), 'each SMS once').toBe(true);
+      expect(
+        phones.every(([, n]) => n === 1),
+        'each SMS once',
+      ).toBe(true);
       const emails = await sesEmailsTo(tag);
       expect(emails).toHaveLength(N);
       expect(new Set(emails.map((e) => e.destination.to[0])).size).toBe(N);
       for (let i = 0; i < N; i++)
         for (const channel of ['email', 'sms'])
           expect(
-            (await store.getNotification(`half-year-report#2026#u${i}:reminder:1:2026-07-06:${channel}:liaison`))
-              ?.status,
+            (
+              await store.getNotification(
+                `half-year-report#2026#u${i}:reminder:1:2026-07-06:${channel}:liaison`,
+              )
+            )?.status,
           ).toBe('sent');
       console.log(
         `sms outage: ${refused} SMS connections refused in the minute, ${redeliveries} redelivered batches, ` +
@@ -186,7 +160,15 @@ describe('two receipt handlers racing on the same slot', () => {
     const queue: MessageQueue = {
       async enqueue(msgs) {
         for (const m of msgs)
-          if (await store.claimNotification({ id: m.id, channel: m.channel, to: m.to, status: 'sent', at: clock.now().toISOString() }))
+          if (
+            await store.claimNotification({
+              id: m.id,
+              channel: m.channel,
+              to: m.to,
+              status: 'sent',
+              at: clock.now().toISOString(),
+            })
+          )
             delivered.push(m);
       },
     };
@@ -201,8 +183,14 @@ describe('two receipt handlers racing on the same slot', () => {
         contentType: 'application/pdf',
         size: PDF.length,
       });
-      const r = await requestUpload({ store, clock, objects, queue }, { role: 'unit', sub: unitId, unitId }, req);
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: r.key, Body: PDF, ContentType: 'application/pdf' }));
+      const r = await requestUpload(
+        { store, clock, objects, queue },
+        { role: 'unit', sub: unitId, unitId },
+        req,
+      );
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: r.key, Body: PDF, ContentType: 'application/pdf' }),
+      );
       return r;
     };
     const event = (key: string, i: number): SQSEvent => ({
@@ -215,11 +203,19 @@ describe('two receipt handlers racing on the same slot', () => {
               {
                 eventName: 'ObjectCreated:Post',
                 eventTime: clock.now().toISOString(),
-                s3: { bucket: { name: bucket }, object: { key: key.split('/').map(encodeURIComponent).join('/') } },
+                s3: {
+                  bucket: { name: bucket },
+                  object: { key: key.split('/').map(encodeURIComponent).join('/') },
+                },
               },
             ],
           }),
-          attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'faults', ApproximateFirstReceiveTimestamp: '0' },
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: '0',
+            SenderId: 'faults',
+            ApproximateFirstReceiveTimestamp: '0',
+          },
           messageAttributes: {},
           md5OfBody: '',
           eventSource: 'aws:sqs',
@@ -270,7 +266,10 @@ describe('two receipt handlers racing on the same slot', () => {
       const [obligationId, unitId] = slotKey.split('#') as [string, string];
       const slot = (await store.getSlot(obligationId, '2026', unitId))!;
       const ofSlot = all.filter((s) => s.obligationId === obligationId && s.unitId === unitId);
-      expect(ofSlot.map((s) => s.submissionId), slotKey).toContain(slot.latestSubmissionId);
+      expect(
+        ofSlot.map((s) => s.submissionId),
+        slotKey,
+      ).toContain(slot.latestSubmissionId);
       const received = trail(await store.auditOf(unitId, 2026, { limit: 500 }), obligationId);
       expect(received, slotKey).toBe(n);
     }

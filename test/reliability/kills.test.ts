@@ -6,7 +6,6 @@
 //   rule) → each message sent once, or its interrupted send settled by the 15-minute rule
 //   (recorded failed 'interrupted', never sent a second time); nothing left in flight.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,13 +20,10 @@ import { type SmsServer, startSmsServer } from '../../infra/local/sms-server';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/standins';
 import { SettableClock } from '../../shared/adapters/clock';
 import { setDeps } from '../../shared/adapters/container';
-import { createTable } from '../../shared/adapters/dynamo/create-table';
-import { DynamoStore } from '../../shared/adapters/dynamo/store';
 import { setLogLevel } from '../../shared/adapters/logger';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { PinpointSmsSender } from '../../shared/adapters/sms-sender';
 import { SqsQueue } from '../../shared/adapters/sqs-queue';
-import { putSettings, putUnit } from '../../shared/app/admin';
 import { loadCalendar } from '../../shared/app/calendar';
 import { openSlots } from '../../shared/app/open-slots';
 import type { OutgoingMessage } from '../../shared/app/ports';
@@ -36,6 +32,7 @@ import { defaultObligations } from '../../shared/domain/defaults';
 import type { Principal } from '../../shared/domain/model';
 import { type SqsServer, startSqsServer } from '../infra/support/sqs-server';
 import { seeded } from '../support/prng';
+import { seedWorld } from './support/world';
 
 const SEED = Number(process.env.FAULT_SEED ?? 2026_11);
 const endpoints = inject('endpoints');
@@ -64,56 +61,30 @@ afterAll(async () => {
 });
 
 async function world(units: number) {
-  const tag = randomBytes(4).toString('hex');
-  const table = `kills-${tag}`;
-  await createTable(ddb, table);
-  const store = new DynamoStore(ddb, table);
-  for (const obligation of defaultObligations) await store.write([{ type: 'putObligation', obligation }]);
   const now = new Date('2026-01-05T09:00:00+08:00');
-  await putSettings(
-    store,
-    office,
-    {
-      officeContacts: [{ name: '法制办', email: `office@${tag}.example.gov.cn` }],
-      smsSignature: '【区法制办】',
-      senderEmail: 'noreply@example.gov.cn',
-      sesRatePerSecond: 1000,
-      latePenaltyPerDay: 10,
-      lateFloor: 40,
-    },
+  const { tag, table, store, phones } = await seedWorld(ddb, {
+    prefix: 'kills',
+    units,
     now,
-  );
-  const digits = String(Number.parseInt(tag, 16) % 10_000).padStart(4, '0');
-  for (let i = 0; i < units; i++)
-    await putUnit(
-      store,
-      office,
-      {
-        unitId: `u${i}`,
-        name: `单位${i}`,
-        kind: 'town',
-        tags: [],
-        active: true,
-        contacts: [
-          {
-            role: 'liaison',
-            name: `联络员${i}`,
-            email: `u${i}@${tag}.example.gov.cn`,
-            phone: `+86137${digits}${String(i).padStart(3, '0')}`,
-          },
-        ],
-      },
-      now,
-    );
+    office,
+    phonePrefix: '137',
+  });
   const cal = await loadCalendar(store, [2026]);
-  await openSlots(store, cal, { year: 2026, units: await store.listUnits(), obligations: defaultObligations, now });
+  await openSlots(store, cal, {
+    year: 2026,
+    units: await store.listUnits(),
+    obligations: defaultObligations,
+    now,
+  });
   await store.setMarker(openedMarker(2026), now.toISOString());
-  const phones = Array.from({ length: units }, (_, i) => `+86137${digits}${String(i).padStart(3, '0')}`);
   return { tag, table, store, phones, queueUrl: sqsServer.queueUrl(`notify-${tag}`) };
 }
 
 /** Runs the child; with `killAfter`, SIGKILLs it right after that step. Resolves how it ended. */
-function runChild(env: Record<string, string>, killAfter?: number): Promise<{ killed: boolean; steps: number }> {
+function runChild(
+  env: Record<string, string>,
+  killAfter?: number,
+): Promise<{ killed: boolean; steps: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/reliability/support/worker-child.ts'], {
     env: {
       ...process.env,
@@ -178,7 +149,9 @@ async function deliverAll(
     clock,
     queue: new SqsQueue(sqs, w.queueUrl),
     mailer: new SesMailer(new SESClient({ ...common, endpoint: endpoints.ses, maxAttempts: 1 })),
-    sms: new PinpointSmsSender(new PinpointSMSVoiceV2Client({ ...common, endpoint: sms.endpoint, maxAttempts: 1 })),
+    sms: new PinpointSmsSender(
+      new PinpointSMSVoiceV2Client({ ...common, endpoint: sms.endpoint, maxAttempts: 1 }),
+    ),
   });
   let left = msgs;
   for (let receive = firstReceive; left.length && receive <= 5; receive++) {
@@ -196,13 +169,16 @@ async function deliverAll(
 
 const outbox = async (tag: string, phones: string[]) => ({
   emails: (
-    (await (await fetch(`${endpoints.ses}/store`)).json()) as { emails: Array<{ destination: { to: string[] } }> }
+    (await (await fetch(`${endpoints.ses}/store`)).json()) as {
+      emails: Array<{ destination: { to: string[] } }>;
+    }
   ).emails
     .map((e) => e.destination.to[0]!)
     .filter((to) => to.endsWith(`@${tag}.example.gov.cn`)),
   sms: sms.messages.map((m) => m.to).filter((to) => phones.includes(to)),
 });
-const countBy = (xs: string[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
+const countBy = (xs: string[]) =>
+  xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
 const queuedOf = (queueUrl: string) =>
   sqsServer.sent.filter((m) => m.queueUrl === queueUrl).map((m) => JSON.parse(m.body) as OutgoingMessage);
 
@@ -234,9 +210,10 @@ describe('the sweep killed mid-run', () => {
       expect(slot.remindersSent, `u${i}`).toBe(1);
       expect(slot.sent).toContain('reminder:1:2026-07-06');
       for (const ch of ['email', 'sms'])
-        expect((await w.store.getNotification(`half-year-report#2026#u${i}:reminder:1:2026-07-06:${ch}:liaison`))?.status).toBe(
-          'sent',
-        );
+        expect(
+          (await w.store.getNotification(`half-year-report#2026#u${i}:reminder:1:2026-07-06:${ch}:liaison`))
+            ?.status,
+        ).toBe('sent');
     }
     console.log(
       `sweep kill: seed ${SEED}, killed after step ${killAfter} (${queuedAtKill} messages queued by then); ` +
