@@ -50,6 +50,16 @@ export const messageSchema = z.object({
 });
 type QueuedMessage = z.infer<typeof messageSchema>;
 
+/** A queue body as a notification, or null when it is not one (not JSON, or not the shape). */
+function readMessage(body: string): QueuedMessage | null {
+  try {
+    const parsed = messageSchema.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 /** How long a misconfigured channel is paused before the next message probes it again. */
 export const PAUSE_SECONDS = 900;
 /** Deferrals (× PAUSE_SECONDS) before a message is given up: three days. */
@@ -88,10 +98,9 @@ export class BatchSender {
    */
   async begin(d: SendDeps, bodies: string[], instances: number): Promise<(r: Received) => Promise<void>> {
     const metrics = d.metrics ?? noMetrics;
-    const messages = bodies.map((b) => {
-      const parsed = messageSchema.safeParse(JSON.parse(b));
-      return parsed.success ? parsed.data : null;
-    });
+    // Each body read once; one that is not a notification fails alone (its step throws), not the batch.
+    const read = new Map(bodies.map((b) => [b, readMessage(b)] as const));
+    const messages = [...read.values()];
     const unitIds = [...new Set(messages.flatMap((m) => (m?.channel === 'email' ? [m.unitId] : [])))];
     const [settings, pausedEmail, pausedSms, units] = await Promise.all([
       getSettings(d.store),
@@ -178,7 +187,8 @@ export class BatchSender {
     /** Per channel: settles when the batch's first message of that channel has been tried. */
     const probes: Partial<Record<Channel, Promise<unknown>>> = {};
     return async (r: Received) => {
-      const msg = messageSchema.parse(JSON.parse(r.body));
+      const msg = read.get(r.body);
+      if (!msg) throw new Error('not a notification message');
       const probe = probes[msg.channel];
       if (probe) await probe.catch(() => undefined);
       else {
