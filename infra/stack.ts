@@ -93,11 +93,14 @@ export const lambdaBundling = {
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   // Credentials come from the environment on Lambda: bundle that alone, not the SDK's whole
   // default chain (infra/lambda/credentials.ts); the DynamoDB client's endpoint-discovery cache gets
-  // a Map instead of mnemonist's LRU (infra/lambda/lru-cache.ts). esbuild runs in the project root.
+  // a Map instead of mnemonist's LRU (infra/lambda/lru-cache.ts); the SDK's event-stream codec, which
+  // no function's operations use, is left out (infra/lambda/event-streams.ts). esbuild runs in the
+  // project root.
   esbuildArgs: {
     '--alias': [
       '@aws-sdk/credential-provider-node=./infra/lambda/credentials.ts',
       'mnemonist/lru-cache=./infra/lambda/lru-cache.ts',
+      '@smithy/core/event-streams=./infra/lambda/event-streams.ts',
     ],
   },
   forceDockerBundling: false,

@@ -60,6 +60,9 @@ describe('Lambda bundles', () => {
       expect(code).not.toContain('AWS_WEB_IDENTITY_TOKEN_FILE');
       expect(code).not.toContain('sso_region');
       expect(code).toContain('AWS credentials are not in the environment');
+      // The SDK's event-stream codec is replaced by infra/lambda/event-streams.ts (no operation uses one).
+      expect(code).not.toContain(':message-type');
+      expect(code).toContain('Event streams are not bundled');
       // The global profile's bundle carries no SMTP mailer (nodemailer) and no Secrets Manager client.
       expect(code).not.toMatch(/nodemailer/i);
       expect(code).not.toContain('GetSecretValue');
