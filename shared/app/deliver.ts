@@ -25,11 +25,11 @@ import type { Settings } from '../domain/model';
 import { smsHeldUntil } from '../domain/quiet-hours';
 import { toWellFormed } from '../domain/text';
 import { audit } from './audit';
-import { getSettings } from './admin';
 import {
   type Clock,
   ConditionFailed,
   type Mailer,
+  type NotificationRecord,
   type OutgoingMessage,
   PermanentDeliveryError,
   type SmsSender,
@@ -62,12 +62,14 @@ export function smsBody(signature: string, text: string): string {
 
 export type DeliverDeps = { store: Store; clock?: Clock; mailer?: Mailer; sms?: SmsSender };
 export type DeliverOptions = {
-  /** Settings read once per batch by the caller; read here when absent. */
-  settings?: Settings;
+  /** The settings (sender address, SMS signature), read once per batch by the caller. */
+  settings: Settings;
   /** Waits for a sending slot (the account's SES rate), called right before each send. */
   pace?: (channel: OutgoingMessage['channel']) => Promise<void>;
   /** Why this message must not be sent (e.g. its address bounces), or undefined to send it. */
   suppressed?: (msg: OutgoingMessage) => string | undefined;
+  /** Told as soon as the provider took the message (before its record is written). */
+  sent?: (msg: OutgoingMessage) => void;
 };
 export type DeliveryOutcome = 'sent' | 'duplicate' | 'failed' | 'suppressed';
 
@@ -106,54 +108,154 @@ export async function deliver(
   d: DeliverDeps,
   msg: OutgoingMessage,
   now: Date,
-  opts: DeliverOptions = {},
+  opts: DeliverOptions,
 ): Promise<DeliveryOutcome> {
+  heldOrNot(msg, now);
+  const claimed = await d.store.claimNotification(claimOf(msg, now));
+  const early = claimed ? undefined : await afterRefusedClaim(d.store, msg, now);
+  if (early) return early;
+  const done = await sendClaimed(d, msg, now, opts);
+  await finish(d.store, done);
+  return done.outcome;
+}
+
+/**
+ * Several messages delivered at once, each exactly as deliver() would, with fewer writes: their
+ * claims in one transaction (all new ids, as usual; should any have been claimed before, nothing
+ * is applied and each is claimed on its own, as deliver() does), and, once every send is done,
+ * their records and audit lines in one transaction (should any record no longer be 'sending',
+ * each is written on its own). Ids must be distinct. Each message's outcome or error, in order.
+ */
+export async function deliverMany(
+  d: DeliverDeps,
+  msgs: OutgoingMessage[],
+  now: Date,
+  opts: DeliverOptions,
+): Promise<PromiseSettledResult<DeliveryOutcome>[]> {
+  const { store } = d;
+  const results: PromiseSettledResult<DeliveryOutcome>[] = new Array(msgs.length);
+  const go: number[] = [];
+  msgs.forEach((msg, i) => {
+    try {
+      heldOrNot(msg, now);
+      go.push(i);
+    } catch (reason) {
+      results[i] = { status: 'rejected', reason };
+    }
+  });
+  let claimed: boolean[];
+  try {
+    claimed = await store.claimNotifications(go.map((i) => claimOf(msgs[i]!, now)));
+  } catch (reason) {
+    for (const i of go) results[i] = { status: 'rejected', reason };
+    return results;
+  }
+  const finished: Finished[] = [];
+  const owners: number[] = [];
+  await Promise.all(
+    go.map(async (i, k) => {
+      const msg = msgs[i]!;
+      try {
+        const early = claimed[k] ? undefined : await afterRefusedClaim(store, msg, now);
+        if (early) {
+          results[i] = { status: 'fulfilled', value: early };
+          return;
+        }
+        finished.push(await sendClaimed(d, msg, now, opts));
+        owners.push(i);
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }),
+  );
+  const written = await finishMany(store, finished);
+  written.forEach((r, k) => {
+    results[owners[k]!] = r.status === 'fulfilled' ? { status: 'fulfilled', value: finished[k]!.outcome } : r;
+  });
+  return results;
+}
+
+/** SMS quiet hours: outside 08:00–20:00 Asia/Shanghai nothing is claimed or sent. */
+function heldOrNot(msg: OutgoingMessage, now: Date) {
   if (msg.channel === 'sms') {
     const until = smsHeldUntil(now);
     if (until) throw new HeldUntil(until);
   }
+}
+
+const claimOf = (msg: OutgoingMessage, now: Date): NotificationRecord => ({
+  id: msg.id,
+  channel: msg.channel,
+  to: msg.to,
+  status: 'sending',
+  at: now.toISOString(),
+  kind: msg.kind,
+  attempts: 1,
+});
+
+/**
+ * The claim was refused (the id was claimed before): 'duplicate' or 'failed' when there is nothing
+ * to send, undefined when the claim was taken back (a 'retry'), InFlight when another attempt has it.
+ */
+async function afterRefusedClaim(
+  store: Store,
+  msg: OutgoingMessage,
+  now: Date,
+): Promise<DeliveryOutcome | undefined> {
+  const at = now.toISOString();
+  const rec = await store.getNotification(msg.id);
+  if (!rec) throw new InFlight(msg.id);
+  if (rec.status === 'sent' || rec.status === 'failed') return 'duplicate';
+  if (rec.status === 'sending') {
+    if (now.getTime() - Date.parse(rec.at) < STALE_MS) throw new InFlight(msg.id);
+    const error = 'interrupted: the outcome of an earlier attempt is unknown';
+    try {
+      await store.write([
+        { type: 'notificationStatus', id: msg.id, status: 'failed', error, ifStatus: 'sending', at },
+        noticeAudit(msg, now, 'notice-failed', error),
+      ]);
+      return 'failed';
+    } catch (err) {
+      if (err instanceof ConditionFailed) return 'duplicate';
+      throw err;
+    }
+  }
+  // 'retry' (or a legacy 'queued'): take the claim back, unless another attempt just did.
+  if (!(await store.updateNotification(msg.id, 'sending', undefined, rec.status, at)))
+    throw new InFlight(msg.id);
+  return undefined;
+}
+
+/** What a claimed message's delivery leaves to record: its outcome, final status and audit line. */
+type Finished = {
+  msg: OutgoingMessage;
+  outcome: 'sent' | 'failed' | 'suppressed';
+  status: 'sent' | 'failed';
+  error: string | undefined;
+  at: string;
+  line: WriteOp;
+};
+
+/**
+ * Sends a claimed message (unless suppressed). A permanent failure is an outcome; any other error
+ * releases the claim for a redelivery ('retry') and is rethrown. The record is left to the caller.
+ */
+async function sendClaimed(
+  d: DeliverDeps,
+  msg: OutgoingMessage,
+  now: Date,
+  opts: DeliverOptions,
+): Promise<Finished> {
   const { store } = d;
   const at = now.toISOString();
-  const claimed = await store.claimNotification({
-    id: msg.id,
-    channel: msg.channel,
-    to: msg.to,
-    status: 'sending',
-    at,
-    kind: msg.kind,
-    attempts: 1,
-  });
-  if (!claimed) {
-    const rec = await store.getNotification(msg.id);
-    if (!rec) throw new InFlight(msg.id);
-    if (rec.status === 'sent' || rec.status === 'failed') return 'duplicate';
-    if (rec.status === 'sending') {
-      if (now.getTime() - Date.parse(rec.at) < STALE_MS) throw new InFlight(msg.id);
-      const error = 'interrupted: the outcome of an earlier attempt is unknown';
-      try {
-        await store.write([
-          { type: 'notificationStatus', id: msg.id, status: 'failed', error, ifStatus: 'sending', at },
-          noticeAudit(msg, now, 'notice-failed', error),
-        ]);
-        return 'failed';
-      } catch (err) {
-        if (err instanceof ConditionFailed) return 'duplicate';
-        throw err;
-      }
-    }
-    // 'retry' (or a legacy 'queued'): take the claim back, unless another attempt just did.
-    if (!(await store.updateNotification(msg.id, 'sending', undefined, rec.status, at)))
-      throw new InFlight(msg.id);
-  }
-
   const skip = opts.suppressed?.(msg);
   if (skip) {
     const error = `suppressed: ${skip}`;
-    await finish(store, msg, 'failed', error, at, noticeAudit(msg, now, 'notice-suppressed', error));
-    return 'suppressed';
+    const line = noticeAudit(msg, now, 'notice-suppressed', error);
+    return { msg, outcome: 'suppressed', status: 'failed', error, at, line };
   }
 
-  const settings = opts.settings ?? (await getSettings(store));
+  const { settings } = opts;
   try {
     await opts.pace?.(msg.channel);
     if (msg.channel === 'email') {
@@ -178,15 +280,52 @@ export async function deliver(
   } catch (err) {
     if (err instanceof PermanentDeliveryError) {
       const error = reason(err);
-      await finish(store, msg, 'failed', error, at, noticeAudit(msg, now, 'notice-failed', error));
-      return 'failed';
+      return {
+        msg,
+        outcome: 'failed',
+        status: 'failed',
+        error,
+        at,
+        line: noticeAudit(msg, now, 'notice-failed', error),
+      };
     }
     // Release the claim for a redelivery; the error goes back to the queue.
     await store.updateNotification(msg.id, 'retry', reason(err), 'sending', at);
     throw err;
   }
-  await finish(store, msg, 'sent', undefined, at, noticeAudit(msg, now, 'notice-sent'));
-  return 'sent';
+  opts.sent?.(msg);
+  return {
+    msg,
+    outcome: 'sent',
+    status: 'sent',
+    error: undefined,
+    at,
+    line: noticeAudit(msg, now, 'notice-sent'),
+  };
+}
+
+const recordOps = (f: Finished): WriteOp[] => [
+  {
+    type: 'notificationStatus',
+    id: f.msg.id,
+    status: f.status,
+    ...(f.error ? { error: f.error } : {}),
+    ifStatus: 'sending',
+    at: f.at,
+  },
+  f.line,
+];
+
+/** The records of several finished messages in one write; each on its own should a condition fail. */
+async function finishMany(store: Store, done: Finished[]): Promise<PromiseSettledResult<void>[]> {
+  if (done.length > 1)
+    try {
+      await store.write(done.flatMap(recordOps));
+      return done.map(() => ({ status: 'fulfilled', value: undefined }));
+    } catch (err) {
+      if (!(err instanceof ConditionFailed)) return done.map(() => ({ status: 'rejected', reason: err }));
+    }
+  return Promise.allSettled(done.map((f) => finish(store, f)));
 }
 
 /**
@@ -194,22 +333,12 @@ export async function deliver(
  * claim). Should the record no longer be 'sending' (another attempt judged this one stale), the
  * audit line is written alone: what happened is recorded either way, the record is not overwritten.
  */
-async function finish(
-  store: Store,
-  msg: OutgoingMessage,
-  status: 'sent' | 'failed',
-  error: string | undefined,
-  at: string,
-  line: WriteOp,
-) {
+async function finish(store: Store, f: Finished) {
   try {
-    await store.write([
-      { type: 'notificationStatus', id: msg.id, status, ...(error ? { error } : {}), ifStatus: 'sending', at },
-      line,
-    ]);
+    await store.write(recordOps(f));
   } catch (err) {
     if (!(err instanceof ConditionFailed)) throw err;
-    await store.write([line]);
+    await store.write([f.line]);
   }
 }
 

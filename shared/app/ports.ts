@@ -112,6 +112,14 @@ export interface Store {
   getObligation(obligationId: string): Promise<Obligation | null>;
   listObligations(): Promise<Obligation[]>;
   getSettings(): Promise<Settings | null>;
+  /**
+   * What a sender batch reads first, in one BatchGetItem: the settings (null when never set), the
+   * values of these markers (absent ones left out) and these units (absent ones left out).
+   */
+  getSendInputs(
+    unitIds: string[],
+    markers: string[],
+  ): Promise<{ settings: Settings | null; markers: Map<string, string>; units: Map<string, Unit> }>;
   /** The office-loaded arrangements of these years (years without one are left out). */
   getCalendars(years: number[]): Promise<Map<number, { holidays: IsoDate[]; workdays: IsoDate[] }>>;
   /** An obligation (null when absent) and the office-loaded calendars of these years, in one BatchGetItem. */
@@ -152,6 +160,11 @@ export interface Store {
 
   /** Claims a notification id; false when it was claimed before (sent once, never twice). */
   claimNotification(rec: NotificationRecord): Promise<boolean>;
+  /**
+   * Claims several distinct ids, each as claimNotification would (true: claimed now; false:
+   * claimed before) — in one write when none was claimed before.
+   */
+  claimNotifications(recs: NotificationRecord[]): Promise<boolean[]>;
   getNotification(id: string): Promise<NotificationRecord | null>;
   /**
    * Sets a notification's status (and `at`, and attempts + 1 when entering 'sending'); with

@@ -23,9 +23,18 @@
 // message, and the others see the pause before they claim anything.
 import * as z from 'zod';
 import { SMS_TEMPLATE_IDS } from '../domain/sms-templates';
-import { getSettings } from './admin';
+import { defaultSettings } from '../domain/defaults';
 import { bouncingReason } from './bounces';
-import { type DeliverDeps, deliver, giveUp, HeldUntil, InFlight } from './deliver';
+import {
+  type DeliverDeps,
+  type DeliverOptions,
+  type DeliveryOutcome,
+  deliver,
+  deliverMany,
+  giveUp,
+  HeldUntil,
+  InFlight,
+} from './deliver';
 import { type Channel, METRIC, type Metrics, noMetrics } from './metrics';
 import { Pacer } from './pacer';
 import { type Log, type MessageQueue, SendConfigError, ThrottledError } from './ports';
@@ -102,18 +111,20 @@ export class BatchSender {
     const read = new Map(bodies.map((b) => [b, readMessage(b)] as const));
     const messages = [...read.values()];
     const unitIds = [...new Set(messages.flatMap((m) => (m?.channel === 'email' ? [m.unitId] : [])))];
-    const [settings, pausedEmail, pausedSms, units] = await Promise.all([
-      getSettings(d.store),
-      d.store.getMarker(pauseMarker('email')),
-      d.store.getMarker(pauseMarker('sms')),
-      unitIds.length ? d.store.getUnits(unitIds) : new Map(),
-    ]);
+    const inputs = await d.store.getSendInputs(unitIds, [pauseMarker('email'), pauseMarker('sms')]);
+    const settings = inputs.settings ?? defaultSettings;
+    const units = inputs.units;
     /** Until when each channel is paused (epoch ms; 0 = not paused). */
     const paused: Record<Channel, number> = {
-      email: pausedEmail ? Date.parse(pausedEmail) : 0,
-      sms: pausedSms ? Date.parse(pausedSms) : 0,
+      email: Date.parse(inputs.markers.get(pauseMarker('email')) ?? '') || 0,
+      sms: Date.parse(inputs.markers.get(pauseMarker('sms')) ?? '') || 0,
     };
     this.pacer.setRate(settings.sesRatePerSecond / instances);
+    const options: DeliverOptions = {
+      settings,
+      pace: (ch) => (ch === 'email' ? this.pacer.take() : Promise.resolve()),
+      suppressed: (m) => (m.channel === 'email' ? bouncingReason(units.get(m.unitId), m.to) : undefined),
+    };
     const queue = () => {
       if (!d.queue) throw new Error('dependency queue is not configured');
       return d.queue;
@@ -132,15 +143,10 @@ export class BatchSender {
       metrics.add(METRIC.notificationsDeferred, 1, { channel: msg.channel });
     };
 
-    const attempt = async (r: Received, msg: QueuedMessage) => {
-      const now = d.clock.now();
-      if (paused[msg.channel] > now.getTime()) return defer(msg, now);
+    /** A message's delivery (`delivery`: its outcome, or the error it ended with) counted and acted on. */
+    const settle = async (r: Received, msg: QueuedMessage, now: Date, delivery: Promise<DeliveryOutcome>) => {
       try {
-        const outcome = await deliver(d, msg, now, {
-          settings,
-          pace: (ch) => (ch === 'email' ? this.pacer.take() : Promise.resolve()),
-          suppressed: (m) => (m.channel === 'email' ? bouncingReason(units.get(m.unitId), m.to) : undefined),
-        });
+        const outcome = await delivery;
         if (outcome === 'sent') metrics.add(METRIC.notificationsSent, 1, { channel: msg.channel });
         if (outcome === 'failed') metrics.add(METRIC.notificationsFailed, 1, { channel: msg.channel });
         if (outcome === 'suppressed')
@@ -184,19 +190,80 @@ export class BatchSender {
       }
     };
 
-    /** Per channel: settles when the batch's first message of that channel has been tried. */
+    /** One message on its own (a channel's probe; a second copy of an id in the batch). */
+    const alone = async (r: Received, msg: QueuedMessage, sent?: () => void) => {
+      const now = d.clock.now();
+      if (paused[msg.channel] > now.getTime()) return defer(msg, now);
+      return settle(r, msg, now, deliver(d, msg, now, { ...options, sent }));
+    };
+
+    // Each record's part, in record order (the batch processor calls the steps in that order): the
+    // first message of each channel is its probe, the channel's other distinct ids go together
+    // once the probe is done (deliverMany: their claims in one write, their records in one), and a
+    // second copy of an id goes alone.
+    type Role = 'probe' | 'alone' | 'group';
+    const roles = new Map<string, Role[]>();
+    const groups: Record<Channel, QueuedMessage[]> = { email: [], sms: [] };
+    const seen = new Set<string>();
+    const probed = new Set<Channel>();
+    for (const body of bodies) {
+      const msg = read.get(body);
+      if (!msg) continue;
+      let role: Role;
+      if (!probed.has(msg.channel)) {
+        probed.add(msg.channel);
+        role = 'probe';
+      } else if (seen.has(msg.id)) role = 'alone';
+      else {
+        role = 'group';
+        groups[msg.channel].push(msg);
+      }
+      seen.add(msg.id);
+      roles.set(body, [...(roles.get(body) ?? []), role]);
+    }
+    /**
+     * Per channel: settles when the batch's first message of that channel was taken by the
+     * provider (its record is written meanwhile), or else when its attempt is over (a
+     * misconfigured channel is paused by then).
+     */
     const probes: Partial<Record<Channel, Promise<unknown>>> = {};
+    /** Per channel: the group's run — deferred as a whole while the channel is paused. */
+    const runs: Partial<
+      Record<Channel, Promise<{ now: Date; results?: Map<string, PromiseSettledResult<DeliveryOutcome>> }>>
+    > = {};
+    const runGroup = async (channel: Channel) => {
+      const now = d.clock.now();
+      if (paused[channel] > now.getTime()) return { now };
+      const members = groups[channel];
+      const settled = await deliverMany(d, members, now, options);
+      return { now, results: new Map(members.map((m, i) => [m.id, settled[i]!] as const)) };
+    };
+
     return async (r: Received) => {
       const msg = read.get(r.body);
       if (!msg) throw new Error('not a notification message');
-      const probe = probes[msg.channel];
-      if (probe) await probe.catch(() => undefined);
-      else {
-        const first = attempt(r, msg);
-        probes[msg.channel] = first;
+      const role: Role = roles.get(r.body)?.shift() ?? 'alone';
+      if (role === 'probe') {
+        let taken!: () => void;
+        const gate = new Promise<void>((res) => {
+          taken = res;
+        });
+        const first = alone(r, msg, taken);
+        probes[msg.channel] = Promise.race([gate, first]);
         return first;
       }
-      return attempt(r, msg);
+      await probes[msg.channel]?.catch(() => undefined);
+      if (role === 'alone') return alone(r, msg);
+      runs[msg.channel] ??= runGroup(msg.channel);
+      const { now, results } = await runs[msg.channel]!;
+      if (!results) return defer(msg, now);
+      const result = results.get(msg.id)!;
+      return settle(
+        r,
+        msg,
+        now,
+        result.status === 'fulfilled' ? Promise.resolve(result.value) : Promise.reject(result.reason),
+      );
     };
   }
 }

@@ -544,14 +544,21 @@ async function runScenarios() {
   ses.detail.mail.tags.unitId = [A];
   noFailures(await as('bounces', () => h.bounces(sqsEvent([ses]), ctx('bounces'))));
 
-  // sender: an email and an SMS; SES throttling (re-queued with a delay); an SMS in quiet hours
-  // (held: visibility changed); one already being sent (in flight: back-off); an invalid number.
+  // sender: an email and an SMS; three emails in one batch; SES throttling (re-queued with a delay);
+  // an SMS in quiet hours (held: visibility changed); one already being sent (in flight: back-off);
+  // an invalid number.
   const queued = sentBodies();
   const email = queued.find((m) => m.channel === 'email');
   const sms = queued.find((m) => m.channel === 'sms');
   if (!email || !sms) throw new Error('the scenarios queued no email or no SMS');
   clock.set(new Date('2026-04-20T10:00:00+08:00'));
   noFailures(await as('sender', () => h.sender(sqsEvent([email, sms]), ctx('sender'))));
+  // a batch of several emails: the first alone (the channel's probe), the others claimed together
+  noFailures(
+    await as('sender', () =>
+      h.sender(sqsEvent(['a', 'b', 'c'].map((k) => ({ ...email, id: `${email.id}:${k}` }))), ctx('sender')),
+    ),
+  );
   sesFault = 'throttle';
   noFailures(
     await as('sender', () => h.sender(sqsEvent([{ ...email, id: `${email.id}:t` }]), ctx('sender'))),

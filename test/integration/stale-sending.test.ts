@@ -56,7 +56,9 @@ beforeAll(async () => {
 describe('a sending claim older than 15 minutes', () => {
   it('1 ms short of 15 minutes: still in flight — nothing sent, the claim kept', async () => {
     const now = new Date(claimedAt.getTime() + STALE_MS - 1);
-    await expect(deliver({ store, mailer }, msg, now)).rejects.toBeInstanceOf(InFlight);
+    await expect(deliver({ store, mailer }, msg, now, { settings: defaultSettings })).rejects.toBeInstanceOf(
+      InFlight,
+    );
     expect((await store.getNotification(msg.id))?.status).toBe('sending');
     expect(await mailsTo(to)).toBe(0);
   });
@@ -64,12 +66,14 @@ describe('a sending claim older than 15 minutes', () => {
   it('at 15 minutes: recorded failed (outcome unknown), never sent again', async () => {
     expect(STALE_MS).toBe(15 * 60 * 1000);
     const now = new Date(claimedAt.getTime() + STALE_MS);
-    expect(await deliver({ store, mailer }, msg, now)).toBe('failed');
+    expect(await deliver({ store, mailer }, msg, now, { settings: defaultSettings })).toBe('failed');
     expect(await store.getNotification(msg.id)).toMatchObject({
       status: 'failed',
       error: expect.stringMatching(/interrupted/),
     });
-    expect(await deliver({ store, mailer }, msg, new Date(now.getTime() + 60_000))).toBe('duplicate');
+    expect(
+      await deliver({ store, mailer }, msg, new Date(now.getTime() + 60_000), { settings: defaultSettings }),
+    ).toBe('duplicate');
     expect(await mailsTo(to)).toBe(0);
   });
 });

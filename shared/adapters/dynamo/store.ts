@@ -515,6 +515,27 @@ export class DynamoStore implements Store {
   getSettings() {
     return this.get<Settings>(keys.settings());
   }
+  async getSendInputs(unitIds: string[], markers: string[]) {
+    const items = await this.batchGet([
+      keys.settings(),
+      ...[...new Set(markers)].map((m) => keys.marker(m)),
+      ...[...new Set(unitIds)].map((id) => keys.unit(id)),
+    ]);
+    let settings: Settings | null = null;
+    const values = new Map<string, string>();
+    const units = new Map<string, Unit>();
+    for (const i of items) {
+      if (i._type === 'settings') settings = strip<Settings>(i);
+      else if (i._type === 'marker') {
+        const name = markers.find((m) => keys.marker(m).SK === i.SK);
+        if (name !== undefined) values.set(name, String(i.value));
+      } else if (i._type === 'unit') {
+        const u = strip<Unit>(i)!;
+        units.set(u.unitId, u);
+      }
+    }
+    return { settings, markers: values, units };
+  }
   /** The office-loaded arrangements of these years, in one BatchGetItem. */
   async getCalendars(years: number[]) {
     const items = await this.batchGet([...new Set(years)].map((y) => keys.calendar(y)));
@@ -674,7 +695,10 @@ export class DynamoStore implements Store {
   async eventsOf(year: number, unitId?: string): Promise<DutyEvent[]> {
     const items = await this.queryAll({
       KeyConditionExpression: unitId ? 'PK = :pk AND begins_with(SK, :u)' : 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.eventsPK(year), ...(unitId ? { ':u': `UNIT#${unitId}#` } : {}) },
+      ExpressionAttributeValues: {
+        ':pk': keys.eventsPK(year),
+        ...(unitId ? { ':u': `UNIT#${unitId}#` } : {}),
+      },
     });
     return items.map((i) => strip<DutyEvent>(i)!);
   }
@@ -691,25 +715,46 @@ export class DynamoStore implements Store {
     return { items: r.items.map((i) => strip<AuditEvent>(i)!), nextCursor: r.nextCursor };
   }
 
+  /** The conditional put that claims a notification id (only if it was never claimed). */
+  private claimPut(rec: NotificationRecord): Put {
+    return {
+      TableName: this.table,
+      Item: {
+        ...rec,
+        ...keys.notification(rec.id),
+        _type: 'notification',
+        [TTL_ATTRIBUTE]: notificationExpiry(rec.at),
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    };
+  }
+
   async claimNotification(rec: NotificationRecord): Promise<boolean> {
     try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...rec,
-            ...keys.notification(rec.id),
-            _type: 'notification',
-            [TTL_ATTRIBUTE]: notificationExpiry(rec.at),
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
+      await this.doc.send(new PutCommand(this.claimPut(rec)));
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
+  }
+
+  async claimNotifications(recs: NotificationRecord[]): Promise<boolean[]> {
+    if (new Set(recs.map((r) => r.id)).size !== recs.length)
+      throw new Error('claimNotifications: ids must be distinct');
+    if (recs.length > 1 && recs.length <= 100)
+      try {
+        // All or nothing: the SDK retries it under one ClientRequestToken, so a retry never claims twice.
+        await this.doc.send(
+          new TransactWriteCommand({ TransactItems: recs.map((r) => ({ Put: this.claimPut(r) })) }),
+        );
+        return recs.map(() => true);
+      } catch (err) {
+        // Nothing was applied (an id claimed before, or a race with another transaction): each on its own.
+        if (!(err instanceof TransactionCanceledException || err instanceof TransactionConflictException))
+          throw err;
+      }
+    return Promise.all(recs.map((r) => this.claimNotification(r)));
   }
   getNotification(id: string) {
     return this.get<NotificationRecord>(keys.notification(id));
