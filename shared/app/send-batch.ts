@@ -17,10 +17,12 @@
 // - an email to an address that bounces or complained (marked on its unit by the bounce handler)
 //   is skipped and recorded with the reason (deliver()'s `suppressed`).
 // Pace: at most settings.sesRatePerSecond / instances sends in any one second per instance (the
-// event source runs at most `instances` batches at once; pacer.ts). A batch's messages are
-// delivered concurrently (each has its own claim; the pacer spaces the sends), except that the
-// first message of each channel in a batch goes alone: a misconfigured channel is probed by one
-// message, and the others see the pause before they claim anything.
+// event source runs at most `instances` batches at once; pacer.ts). The batch's first reads
+// (settings, pause markers, its units) are one BatchGetItem. The first message of each channel in
+// a batch goes alone: a misconfigured channel is probed by one message, and the others see the
+// pause before they claim anything. Once the provider took the probe, the channel's other messages
+// go together (deliverMany): their claims in one write, the sends concurrent (the pacer spaces
+// them), their records and audit lines in one write.
 import * as z from 'zod';
 import { SMS_TEMPLATE_IDS } from '../domain/sms-templates';
 import { defaultSettings } from '../domain/defaults';

@@ -167,7 +167,19 @@ export async function sweep(d: SweepDeps, at: Date): Promise<SweepSummary> {
 
   // ---- the office digest ---------------------------------------------------------------------
   const digests = cal.isWorkday(today)
-    ? await officeDigest(store, queue, cal, settings, obById, work, escalatedToOffice, today, d.webBaseUrl)
+    ? await officeDigest(
+        store,
+        queue,
+        cal,
+        settings,
+        obById,
+        work,
+        needUnits,
+        units,
+        escalatedToOffice,
+        today,
+        d.webBaseUrl,
+      )
     : 0;
 
   return { at: at.toISOString(), opened, reminders, escalations, digests };
@@ -331,6 +343,8 @@ async function officeDigest(
   settings: Settings,
   obById: Map<string, Obligation>,
   work: Work[],
+  asked: string[],
+  known: Map<string, Unit | null>,
   escalatedToOffice: Set<string>,
   today: string,
   webBaseUrl: string | undefined,
@@ -340,8 +354,12 @@ async function officeDigest(
   const bySlot = new Map<string, Slot>();
   for (const s of await store.overdueSlots(today)) bySlot.set(slotRef(s), s);
   for (const w of work) bySlot.set(slotRef(w.after), w.after);
-  // The units' current names (a renamed unit is listed by its new name; slots keep a copy).
-  const units = await store.getUnits([...new Set([...bySlot.values()].map((s) => s.unitId))]);
+  // The units' current names (a renamed unit is listed by its new name; slots keep a copy); the
+  // units this run read for its notices (`asked`, found in `known`) are not read again.
+  const read = new Set(asked);
+  const units = new Map([...known].filter((e): e is [string, Unit] => e[1] !== null));
+  const unitIds = [...new Set([...bySlot.values()].map((s) => s.unitId))].filter((id) => !read.has(id));
+  for (const [id, u] of await store.getUnits(unitIds)) units.set(id, u);
   const { items, news } = digestItems({
     slots: bySlot.values(),
     obligations: obById,

@@ -18,7 +18,7 @@ import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { PinpointSmsSender } from '../../shared/adapters/sms-sender';
 import { putSettings, putUnit } from '../../shared/app/admin';
 import { chase } from '../../shared/app/chase';
-import type { MessageQueue, OutgoingMessage } from '../../shared/app/ports';
+import type { MessageQueue, OutgoingMessage, Store } from '../../shared/app/ports';
 import { sweep } from '../../shared/app/sweep';
 import { defaultObligations } from '../../shared/domain/defaults';
 import { AppError } from '../../shared/domain/errors';
@@ -185,6 +185,35 @@ describe('the sweep sends each notification exactly once', () => {
     for (let i = 0; i < 6; i++) {
       expect((await w.store.getSlot('half-year-report', '2026', `u${i}`))?.remindersSent).toBe(1);
     }
+  });
+});
+
+describe('the sweep reads what its day needs', () => {
+  it('each unit once: the office digest reuses the units read for the notices (issue 12 item 3a)', async () => {
+    const w = await setup(3);
+    w.clock.set(JULY3);
+    await sweep(w, JULY3);
+    await w.queue.drain();
+    // 2026-07-07: the half-year report is overdue — escalations for the units, and the digest lists them.
+    const asked: string[] = [];
+    const counting = new Proxy(w.store, {
+      get(target, prop, recv) {
+        if (prop === 'getUnits')
+          return (ids: string[]) => {
+            asked.push(...ids);
+            return target.getUnits(ids);
+          };
+        const v = Reflect.get(target, prop, recv);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    }) as Store;
+    const at = new Date('2026-07-07T09:00:00+08:00');
+    w.clock.set(at);
+    const summary = await sweep({ store: counting, queue: w.queue }, at);
+    await w.queue.drain();
+    expect(summary.digests).toBe(1);
+    expect(summary.escalations).toBeGreaterThan(0);
+    expect(asked.sort()).toEqual(['u0', 'u1', 'u2']);
   });
 });
 
