@@ -9,7 +9,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handler as sender } from '../../functions/sender/handler';
 import { SENDER_CONCURRENCY } from '../../infra/functions';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startStandIns } from '../../infra/local/standins';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/standins';
 import { SettableClock } from '../../shared/adapters/clock';
 import { setDeps } from '../../shared/adapters/container';
 import { createTable } from '../../shared/adapters/dynamo/create-table';
@@ -18,7 +18,7 @@ import { SesMailer } from '../../shared/adapters/ses-mailer';
 import type { Mailer, MessageQueue } from '../../shared/app/ports';
 import { defaultSettings } from '../../shared/domain/defaults';
 import { type BenchOptions, type Line, line } from './lib';
-import { clientOf } from './seed';
+import { clientOf, dropTables, sharedStandIns } from './seed';
 
 const RATE = 50;
 
@@ -36,12 +36,13 @@ export function maxInOneSecond(times: number[]): number {
 
 export async function pacingBench(opts: BenchOptions): Promise<Line[]> {
   const N = opts.quick ? 500 : 2000;
-  const standins = await startStandIns({ quiet: true });
+  const standins = await sharedStandIns();
   const saved = process.env.SENDER_CONCURRENCY;
+  let table = '';
   process.env.SENDER_CONCURRENCY = '1';
   try {
     const dynamodb = clientOf(standins.endpoints.dynamodb);
-    const table = `pacing-${randomBytes(3).toString('hex')}`;
+    table = `pacing-${randomBytes(3).toString('hex')}`;
     await createTable(dynamodb, table);
     const store = new DynamoStore(dynamodb, table);
     await store.write([{ type: 'putSettings', settings: { ...defaultSettings, sesRatePerSecond: RATE } }]);
@@ -126,6 +127,6 @@ export async function pacingBench(opts: BenchOptions): Promise<Line[]> {
     setDeps(undefined);
     if (saved === undefined) delete process.env.SENDER_CONCURRENCY;
     else process.env.SENDER_CONCURRENCY = saved;
-    await standins.stop();
+    if (table) await dropTables(clientOf(standins.endpoints.dynamodb), [table]);
   }
 }

@@ -11,7 +11,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { handler as receipt } from '../../functions/receipt/handler';
-import { encodeS3EventKey, LOCAL_CREDENTIALS, LOCAL_REGION, startStandIns } from '../../infra/local/standins';
+import { encodeS3EventKey, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/standins';
 import { SettableClock } from '../../shared/adapters/clock';
 import { setDeps } from '../../shared/adapters/container';
 import { createTable } from '../../shared/adapters/dynamo/create-table';
@@ -27,7 +27,7 @@ import { newSlot } from '../../shared/domain/due';
 import type { Submission, Unit } from '../../shared/domain/model';
 import { ulid } from 'ulid';
 import { type BenchOptions, type Line, line, seeded, shuffle } from './lib';
-import { clientOf, seedOps } from './seed';
+import { clientOf, dropTables, seedOps, sharedStandIns } from './seed';
 
 const CONCURRENT_BATCHES = 4;
 const BATCH = 10;
@@ -152,12 +152,17 @@ function claimingQueue(store: Store) {
   return { q, queue };
 }
 
+/** Progress on stderr: how long each part took (run.ts prints each section's total). */
+const took = (what: string, since: number) =>
+  process.stderr.write(`  receipt ${what}: ${((performance.now() - since) / 1000).toFixed(0)} s\n`);
+
 export async function receiptBench(opts: BenchOptions): Promise<Line[]> {
-  const N = opts.quick ? 200 : 1000;
-  const DISTINCT = opts.quick ? 450 : 4500;
-  const REPEATS = opts.quick ? 50 : 500;
-  const standins = await startStandIns({ quiet: true });
+  const N = opts.quick ? 80 : 200;
+  const DISTINCT = opts.quick ? 180 : 4500;
+  const REPEATS = opts.quick ? 20 : 500;
+  const standins = await sharedStandIns();
   const lines: Line[] = [];
+  const tables: string[] = [];
   try {
     const env: Env = {
       dynamodb: clientOf(standins.endpoints.dynamodb),
@@ -172,7 +177,9 @@ export async function receiptBench(opts: BenchOptions): Promise<Line[]> {
     const noQueue: MessageQueue = { enqueue: async () => {} };
 
     // ---- rate vs ceiling ------------------------------------------------------------------
+    let t0 = performance.now();
     const a = await seedUploads(env, 2 * N);
+    tables.push(a.name);
     const objects = new S3ObjectStore(env.s3, a.name);
     const forReceipt = a.keys.slice(0, N);
     const forCeiling = a.keys.slice(N);
@@ -208,6 +215,7 @@ export async function receiptBench(opts: BenchOptions): Promise<Line[]> {
       failed.push(...(await feed(records.slice(part * half, (part + 1) * half))));
       receiptSeconds += (performance.now() - t) / 1000;
     }
+    took('rate vs ceiling (seeding included)', t0);
     const ceiling = captured.length / ceilingSeconds;
     const rate = records.length / receiptSeconds;
     lines.push(
@@ -224,7 +232,10 @@ export async function receiptBench(opts: BenchOptions): Promise<Line[]> {
     );
 
     // ---- the burst ---------------------------------------------------------------------------
+    t0 = performance.now();
     const b = await seedUploads(env, DISTINCT);
+    tables.push(b.name);
+    took(`burst: seeding ${DISTINCT} uploads`, t0);
     const { q, queue } = claimingQueue(b.store);
     setDeps({ store: b.store, clock, objects: new S3ObjectStore(env.s3, b.name), queue });
     const rand = seeded(12);
@@ -238,6 +249,7 @@ export async function receiptBench(opts: BenchOptions): Promise<Line[]> {
       redelivered += pending.length;
     }
     const burstSeconds = (performance.now() - t) / 1000;
+    took(`burst: ${events} events`, t);
     const doc = DynamoDBDocumentClient.from(env.dynamodb);
     let received = 0;
     let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -278,7 +290,7 @@ export async function receiptBench(opts: BenchOptions): Promise<Line[]> {
     );
   } finally {
     setDeps(undefined);
-    await standins.stop();
+    await dropTables(clientOf(standins.endpoints.dynamodb), tables);
   }
   return lines;
 }

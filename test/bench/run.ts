@@ -8,6 +8,7 @@ import { projectRoot } from '../../infra/stack';
 import { silenceSdkNodeWarning } from '../../infra/local/standins';
 import { setLogLevel } from '../../shared/adapters/logger';
 import { type BenchOptions, fmt, type Line } from './lib';
+import { stopSharedStandIns } from './seed';
 
 silenceSdkNodeWarning();
 setLogLevel('SILENT');
@@ -57,7 +58,9 @@ for (const s of sections) {
   }
   process.stderr.write(`bench: ${s.name} done in ${((Date.now() - t) / 1000).toFixed(0)} s\n`);
 }
+await stopSharedStandIns();
 const seconds = (Date.now() - started) / 1000;
+process.stderr.write(`bench: total ${seconds.toFixed(0)} s\n`);
 
 const header = ['what', 'measured', 'baseline / limit (same run)', 'ratio', 'goal', 'met'];
 const rows = lines.map((l) => [

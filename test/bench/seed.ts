@@ -1,8 +1,8 @@
 // Seeding for the benches: items written with BatchWriteItem in the store's own item shapes
 // (its key shapes stay in one place), and stand-ins with the clients every bench uses.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/standins';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type StandIns, startStandIns } from '../../infra/local/standins';
 import { DynamoStore } from '../../shared/adapters/dynamo/store';
 import { inParallel } from '../../shared/app/open-slots';
 import type { WriteOp } from '../../shared/app/ports';
@@ -30,4 +30,21 @@ export async function seedOps(client: DynamoDBClient, table: string, ops: WriteO
       RequestItems = r.UnprocessedItems as typeof RequestItems;
     }
   });
+}
+
+let shared: Promise<StandIns> | undefined;
+/**
+ * One set of stand-ins for the sections that use DynamoDB Local, S3 and SES (receipt, sweep,
+ * pacing): started once (each start costs seconds of JVM start-up), stopped by run.ts at the end.
+ * Each section writes its own tables and drops them when done (dropTables).
+ */
+export const sharedStandIns = () => (shared ??= startStandIns({ quiet: true }));
+export async function stopSharedStandIns() {
+  const s = shared;
+  shared = undefined;
+  if (s) await (await s).stop();
+}
+/** Drops a section's tables (DynamoDB Local keeps them in memory for the rest of the run otherwise). */
+export async function dropTables(client: DynamoDBClient, tables: string[]) {
+  for (const TableName of tables) await client.send(new DeleteTableCommand({ TableName })).catch(() => undefined);
 }

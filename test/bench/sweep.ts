@@ -1,17 +1,17 @@
-// The daily sweep on a big table (10,000 units, 20 % law-enforcement; --quick: 2,000):
+// The daily sweep on a big table (10,000 units, 20 % law-enforcement; --quick: 300), seeded once
+// for (a) and (b) (4 yearly slots a unit):
 // (a) a day on which exactly 50 slots owe a notice: read capacity the sweep consumes against a
 //     full scan of the same table, both measured in the same run (ReturnConsumedCapacity);
-// (b) the day on which every unit's annual-plan slot owes a reminder: notifications queued per
-//     second here, and the requests of that one invocation priced at stated AWS latencies
-//     against the function's 60 s;
-// (c) opening a year by the fan-out (--quick: 1,000 units): the roll-over sweep queues one job per
-//     obligation and shard of ≤ 200 units; each job is run as the opener runs it, 10 at a time.
-//     Total time against the floor (the stand-in's own rate for the same slot writes, in the
-//     same run), and the largest job's writes (against the whole year's, which one sweep did
+// (b) then, on the same table with its annual-plan slots reopened, the day on which every unit's
+//     annual-plan slot owes a reminder: notifications queued per second here, and the requests of
+//     that one invocation priced at stated AWS latencies against the function's 60 s;
+// (c) opening a year by the fan-out (400 units; --quick: 100): the roll-over sweep queues one
+//     job per obligation and shard of ≤ 200 units; each job is run as the opener runs it, 10 at
+//     a time. Total time against the floor (the stand-in's own rate for the same slot writes, in
+//     the same run), and the largest job's writes (against the whole year's, which one sweep did
 //     before) and its time at AWS latencies against the opener's 120 s.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { startStandIns } from '../../infra/local/standins';
 import { createTable } from '../../shared/adapters/dynamo/create-table';
 import { DynamoStore } from '../../shared/adapters/dynamo/store';
 import { inParallel } from '../../shared/app/open-slots';
@@ -23,7 +23,7 @@ import { defaultObligations, defaultSettings } from '../../shared/domain/default
 import { newSlot } from '../../shared/domain/due';
 import type { Slot, Unit } from '../../shared/domain/model';
 import { type BenchOptions, countRequests, type Line, line } from './lib';
-import { clientOf, seedOps } from './seed';
+import { clientOf, dropTables, seedOps, sharedStandIns } from './seed';
 
 /** Assumed AWS latencies (in-region, p50-ish): a DynamoDB request, an SQS SendMessageBatch. */
 const DDB_MS = 10;
@@ -32,7 +32,6 @@ const SWEEP_PARALLEL = 16; // shared/app/sweep.ts and open-slots.ts write slots 
 const LIMIT_S = 60;
 const OPENER_CONCURRENCY = 10; // infra/stack.ts: the opener's event source, maxConcurrency
 const OPENER_TIMEOUT_S = 120; // infra/stack.ts: sizing('opener')
-const FLOOR_SLOTS = 2000;
 
 const unitOf = (i: number): Unit => {
   const unitId = `unit-${String(i).padStart(5, '0')}`;
@@ -87,22 +86,29 @@ const countingQueue = () => {
   return { q, queue };
 };
 
+/** Progress on stderr: how long each part took (run.ts prints each section's total). */
+const took = (what: string, since: number) =>
+  process.stderr.write(`  sweep ${what}: ${((performance.now() - since) / 1000).toFixed(0)} s\n`);
+
 export async function sweepBench(opts: BenchOptions): Promise<Line[]> {
-  const UNITS = opts.quick ? 2000 : 10_000;
-  const OPEN_UNITS = opts.quick ? 1000 : 10_000;
+  const UNITS = opts.quick ? 300 : 10_000;
+  const OPEN_UNITS = opts.quick ? 100 : 400;
+  const FLOOR_SLOTS = opts.quick ? 200 : 800;
   const DUE = 50;
-  const standins = await startStandIns({ quiet: true });
+  const standins = await sharedStandIns();
   const lines: Line[] = [];
+  const client = clientOf(standins.endpoints.dynamodb);
+  const table = 'sweep-ab';
   try {
-    const client = clientOf(standins.endpoints.dynamodb);
     const cal = makeCalendar(); // the package's arrangements; no office overrides in these tables
     const yearly = defaultObligations.filter((o) => o.kind !== 'monthly' && o.kind !== 'event');
+    const annualPlan = defaultObligations.find((o) => o.obligationId === 'annual-plan')!;
 
     // ---- (a) 50 slots owe a notice on 2026-07-03 -------------------------------------------
     {
       const TODAY = '2026-07-03';
       const AT = new Date(`${TODAY}T09:00:00+08:00`);
-      const table = 'sweep-a';
+      let t = performance.now();
       await createTable(client, table);
       const ops: WriteOp[] = defaultObligations.map((obligation) => ({ type: 'putObligation', obligation }));
       ops.push({ type: 'putSettings', settings: defaultSettings });
@@ -118,9 +124,11 @@ export async function sweepBench(opts: BenchOptions): Promise<Line[]> {
           ops.push({ type: 'putSlot', slot: { ...slot, version: 1 }, ifVersion: 1 });
         }
       }
-      await seedOps(client, table, ops);
+      await seedOps(client, table, ops, 16);
       await new DynamoStore(client, table).setMarker(openedMarker(2026), AT.toISOString());
+      took(`(a) seeding ${ops.length.toLocaleString('en-US')} items`, t);
 
+      t = performance.now();
       const measured = clientOf(standins.endpoints.dynamodb);
       const cap = readCapacity(measured);
       const { q, queue } = countingQueue();
@@ -136,6 +144,7 @@ export async function sweepBench(opts: BenchOptions): Promise<Line[]> {
         items += r.Count ?? 0;
         ExclusiveStartKey = r.LastEvaluatedKey;
       } while (ExclusiveStartKey);
+      took('(a) the sweep and the scan', t);
       lines.push(
         line({
           what: `sweep (a): read capacity, ${DUE} slots owing on ${UNITS.toLocaleString('en-US')} units`,
@@ -152,30 +161,27 @@ export async function sweepBench(opts: BenchOptions): Promise<Line[]> {
 
     // ---- (b) every annual-plan slot owes a reminder ---------------------------------------------
     {
-      const ob = defaultObligations.find((o) => o.obligationId === 'annual-plan')!;
-      const table = 'sweep-b';
-      await createTable(client, table);
-      const ops: WriteOp[] = [
-        { type: 'putObligation', obligation: ob },
-        { type: 'putSettings', settings: defaultSettings },
-      ];
+      // The same table: its annual-plan slots reopened as they stood on 2026-03-01 (the other
+      // slots' next actions are all after the first annual-plan reminder, so only these are due).
+      let t = performance.now();
+      const ops: WriteOp[] = [];
       let day: string | null = null;
       for (let i = 0; i < UNITS; i++) {
-        const unit = unitOf(i);
-        const slot = newSlot(cal, ob, unit, '2026', '2026-03-01');
+        const slot = newSlot(cal, annualPlan, unitOf(i), '2026', '2026-03-01');
         day ??= slot.nextActionDate;
-        ops.push({ type: 'putUnit', unit }, { type: 'putSlot', slot: { ...slot, version: 1 }, ifVersion: 1 });
+        ops.push({ type: 'putSlot', slot: { ...slot, version: 2 }, ifVersion: 2 });
       }
       if (!day) throw new Error('annual-plan slots have no next action');
       const AT = new Date(`${day}T09:00:00+08:00`);
-      await seedOps(client, table, ops);
-      await new DynamoStore(client, table).setMarker(openedMarker(2026), AT.toISOString());
+      await seedOps(client, table, ops, 16);
+      took(`(b) reopening ${ops.length.toLocaleString('en-US')} annual-plan slots`, t);
+      t = performance.now();
       const measured = clientOf(standins.endpoints.dynamodb);
       const requests = countRequests(measured);
       const { q, queue } = countingQueue();
-      const t = performance.now();
       const summary = await sweep({ store: new DynamoStore(measured, table), queue }, AT);
       const seconds = (performance.now() - t) / 1000;
+      took('(b) the sweep', t);
       const writes =
         (requests.byCommand.get('TransactWriteItemsCommand') ?? 0) +
         (requests.byCommand.get('PutItemCommand') ?? 0);
@@ -211,6 +217,7 @@ export async function sweepBench(opts: BenchOptions): Promise<Line[]> {
 
     // ---- (c) opening a year by the fan-out ----------------------------------------------------
     {
+      const tc = performance.now();
       const table = 'sweep-c';
       await createTable(client, table);
       const ops: WriteOp[] = defaultObligations.map((obligation) => ({ type: 'putObligation', obligation }));
@@ -276,6 +283,7 @@ export async function sweepBench(opts: BenchOptions): Promise<Line[]> {
         c.destroy();
       });
       const seconds = (performance.now() - t) / 1000;
+      took(`(c) seeding, floor, the roll-over sweep and ${jobs.length} jobs`, tc);
       const slots = perJob.reduce((n, j) => n + j.opened, 0);
       const writesOf = (j: (typeof perJob)[number]) => j.puts + j.batches;
       const totalWrites = perJob.reduce((n, j) => n + writesOf(j), 0);
@@ -333,7 +341,7 @@ export async function sweepBench(opts: BenchOptions): Promise<Line[]> {
       );
     }
   } finally {
-    await standins.stop();
+    await dropTables(client, [table, 'sweep-c', 'sweep-c-floor']);
   }
   return lines;
 }
