@@ -46,5 +46,6 @@ export async function stopSharedStandIns() {
 }
 /** Drops a section's tables (DynamoDB Local keeps them in memory for the rest of the run otherwise). */
 export async function dropTables(client: DynamoDBClient, tables: string[]) {
-  for (const TableName of tables) await client.send(new DeleteTableCommand({ TableName })).catch(() => undefined);
+  for (const TableName of tables)
+    await client.send(new DeleteTableCommand({ TableName })).catch(() => undefined);
 }
