@@ -371,6 +371,12 @@ async function handle(rt: LocalRuntime, req: IncomingMessage, res: ServerRespons
   } as unknown as HttpEvent;
 
   const out = await handlers[m.route.fn](event, {} as never);
-  res.writeHead(out.statusCode ?? 200, (out.headers ?? {}) as Record<string, string>);
-  res.end(out.body ?? '');
+  // Encoded once (a board of thousands of Chinese names is half a megabyte: ending with the string
+  // would measure its UTF-8 length and then encode it again).
+  const body = Buffer.from(out.body ?? '', 'utf8');
+  res.writeHead(out.statusCode ?? 200, {
+    ...((out.headers ?? {}) as Record<string, string>),
+    'content-length': String(body.length),
+  });
+  res.end(body);
 }

@@ -28,7 +28,7 @@ import { actorOf, audit, OFFICE_TRAIL } from './audit';
 import { calendarYearsAround, loadCalendar } from './calendar';
 import { inParallel } from './open-slots';
 import { pageAfter } from './paging';
-import type { PageRequest, Store } from './ports';
+import type { BoardSlot, PageRequest, Store } from './ports';
 import { retryOnConflict } from './retry';
 import { slotView } from './views';
 
@@ -36,6 +36,18 @@ async function obligationOrThrow(store: Store, obligationId: string): Promise<Ob
   const ob = await store.getObligation(obligationId);
   if (!ob) throw notFound(`obligation ${obligationId}`);
   return ob;
+}
+
+/** What the board shows of every slot of a period: one Query per 1 MB page, never per unit. */
+async function boardSlotsOfPeriod(store: Store, obligationId: string, period: string): Promise<BoardSlot[]> {
+  const out: BoardSlot[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.boardSlots(obligationId, period, { cursor, limit: 5000 });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
 }
 
 /** Every slot of a period: one Query per 1 MB page on the period's partition, never per unit. */
@@ -68,7 +80,7 @@ export type BoardRow = {
 
 /** Units' current names: a renamed unit reads by its new name everywhere (slots keep a copy). */
 async function unitNames(store: Store): Promise<Map<string, string>> {
-  return new Map((await store.listUnits()).map((u) => [u.unitId, u.name]));
+  return new Map((await store.unitNames()).map((u) => [u.unitId, u.name]));
 }
 
 export async function board(
@@ -81,7 +93,7 @@ export async function board(
   // does not fit has no slots, so its partition read costs next to nothing).
   const [{ obligation: ob, calendars }, slots, names] = await Promise.all([
     store.getObligationAndCalendars(input.obligationId, calendarYearsAround([year])),
-    allSlotsOfPeriod(store, input.obligationId, input.period),
+    boardSlotsOfPeriod(store, input.obligationId, input.period),
     unitNames(store),
   ]);
   if (!ob) throw notFound(`obligation ${input.obligationId}`);
@@ -258,7 +270,7 @@ const scoresKept = (year: number) => `scores-kept#${year}`;
  * a year whose cards were never completed (slots written before cards were kept) fills them in.
  */
 export async function assessment(store: Store, year: number, now: Date) {
-  const [cards, units] = await Promise.all([store.scoreCards(year), store.listUnits()]);
+  const [cards, units] = await Promise.all([store.scoreCards(year), store.unitNames()]);
   const obligationIds = [...new Set(cards.flatMap((c) => c.entries.map((e) => e.obligationId)))];
   const inputs = await store.getScoringInputs(obligationIds, scoresKept(year));
   if (inputs.marker === null) {

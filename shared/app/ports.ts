@@ -26,6 +26,25 @@ export type ScoreCard = {
 };
 
 export type Page<T> = { items: T[]; nextCursor?: string };
+/** What the board reads of a slot. */
+export type BoardSlot = Pick<
+  Slot,
+  | 'unitId'
+  | 'unitName'
+  | 'state'
+  | 'deadline'
+  | 'effectiveDeadline'
+  | 'onTime'
+  | 'lateDays'
+  | 'submittedAt'
+  | 'extendedUntil'
+  | 'escalationLevel'
+  | 'remindersSent'
+  | 'chaseCount'
+  | 'latestSubmissionId'
+  | 'acknowledgedAt'
+>;
+export type UnitName = Pick<Unit, 'unitId' | 'name'>;
 export type PageRequest = { limit?: number; cursor?: string };
 
 /** One change in an all-or-nothing write. Conditions make replays and races harmless. */
@@ -109,6 +128,8 @@ export interface Store {
   /** Many units by id in a few batched reads (absent ids are left out). */
   getUnits(unitIds: string[]): Promise<Map<string, Unit>>;
   listUnits(): Promise<Unit[]>;
+  /** Every unit's id and name only (the boards and the assessment name units; contacts stay unread). */
+  unitNames(): Promise<UnitName[]>;
   getObligation(obligationId: string): Promise<Obligation | null>;
   listObligations(): Promise<Obligation[]>;
   getSettings(): Promise<Settings | null>;
@@ -134,6 +155,8 @@ export interface Store {
   getSlot(obligationId: string, period: string, unitId: string): Promise<Slot | null>;
   /** A period's board: every unit's slot of one obligation period, by unitId. */
   slotsOfPeriod(obligationId: string, period: string, page?: PageRequest): Promise<Page<Slot>>;
+  /** A period's board, as `slotsOfPeriod` but only the attributes the board shows. */
+  boardSlots(obligationId: string, period: string, page?: PageRequest): Promise<Page<BoardSlot>>;
   /** A unit's slots and submissions of one year. */
   unitYear(unitId: string, year: number): Promise<{ slots: Slot[]; submissions: Submission[] }>;
   /** Slots whose next action date is on or before `date` (the sweep's work list). */

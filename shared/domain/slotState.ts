@@ -35,7 +35,7 @@ export function resubmitDate(cal: Calendar, today: IsoDate, asked?: IsoDate): Is
 }
 
 /** The state as of `now`: a stored `open` slot past its deadline reads `overdue` even before the sweep. */
-export function stateAt(slot: Slot, now: Date): SlotState {
+export function stateAt(slot: Pick<Slot, 'state' | 'effectiveDeadline'>, now: Date): SlotState {
   if (slot.state === 'open' && now.getTime() > endOfDay(slot.effectiveDeadline).getTime()) return 'overdue';
   return slot.state;
 }

@@ -1,6 +1,8 @@
 // The DynamoDB store: implements the Store port on the single table (key shapes in ./keys.ts).
 import {
+  type AttributeValue,
   type DynamoDBClient,
+  QueryCommand as RawQueryCommand,
   TransactionCanceledException,
   TransactionConflictException,
   ConditionalCheckFailedException,
@@ -32,6 +34,7 @@ import type {
   Unit,
 } from '../../domain/model';
 import {
+  type BoardSlot,
   ConditionFailed,
   type NotificationRecord,
   type Page,
@@ -39,12 +42,58 @@ import {
   type ReceiptContext,
   type ScoreCard,
   type Store,
+  type UnitName,
   type WriteOp,
 } from '../../app/ports';
 import { keys, SHARDS } from './keys';
 import { TTL_ATTRIBUTE } from './table';
 
 type Item = Record<string, unknown>;
+
+/** The attributes of a slot the board shows (a projection: no keys, no notice keys, no version). */
+const BOARD_ATTRIBUTES = [
+  'unitId',
+  'unitName',
+  'state',
+  'deadline',
+  'effectiveDeadline',
+  'onTime',
+  'lateDays',
+  'submittedAt',
+  'extendedUntil',
+  'escalationLevel',
+  'remindersSent',
+  'chaseCount',
+  'latestSubmissionId',
+  'acknowledgedAt',
+] as const satisfies readonly (keyof BoardSlot)[];
+const BOARD_PROJECTION = {
+  ProjectionExpression: BOARD_ATTRIBUTES.map((_, i) => `#p${i}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(BOARD_ATTRIBUTES.map((a, i) => [`#p${i}`, a])),
+};
+type RawItem = Record<string, AttributeValue>;
+/**
+ * A scalar attribute's value (S, N, BOOL, NULL: all the board and the unit names read), without
+ * the document client's generic unmarshalling (a board reads thousands of items).
+ */
+const scalar = (v: AttributeValue | undefined): unknown => {
+  if (v === undefined) return undefined;
+  if (v.S !== undefined) return v.S;
+  if (v.N !== undefined) return Number(v.N);
+  if (v.BOOL !== undefined) return v.BOOL;
+  if (v.NULL) return null;
+  throw new Error(`not a scalar attribute: ${Object.keys(v).join(',')}`);
+};
+const boardSlotOf = (item: RawItem): BoardSlot => {
+  const out: Record<string, unknown> = {};
+  for (const a of BOARD_ATTRIBUTES) {
+    const v = scalar(item[a]);
+    if (v !== undefined) out[a] = v;
+  }
+  return out as BoardSlot;
+};
+const rawKey = (key: Item) => ({ PK: { S: String(key.PK) }, SK: { S: String(key.SK) } });
+const plainKey = (key: RawItem) => ({ PK: key.PK?.S, SK: key.SK?.S });
 type Put = {
   TableName: string;
   Item: Item;
@@ -177,7 +226,7 @@ export class DynamoStore implements Store {
   private readonly cardTails = new Map<string, Promise<void>>();
 
   constructor(
-    client: DynamoDBClient,
+    private readonly client: DynamoDBClient,
     private readonly table: string,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, {
@@ -469,6 +518,38 @@ export class DynamoStore implements Store {
     return { items, nextCursor: encodeCursor(ExclusiveStartKey) };
   }
 
+  /**
+   * As queryPage (or, without `page`, every page as queryAll), on the low-level client (with a
+   * projection, if given), each item read by `read` from its attribute values (for reads of
+   * thousands of items: no generic unmarshalling).
+   */
+  private async rawQueryPage<T>(
+    pk: string,
+    projection: { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } | undefined,
+    read: (item: RawItem) => T,
+    page?: PageRequest,
+  ): Promise<Page<T>> {
+    const limit = page ? (page.limit ?? 1000) : Number.POSITIVE_INFINITY;
+    const items: T[] = [];
+    const start = decodeCursor(page?.cursor, pk);
+    let ExclusiveStartKey: RawItem | undefined = start ? rawKey(start) : undefined;
+    do {
+      const r = await this.client.send(
+        new RawQueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': { S: pk } },
+          ...projection,
+          ExclusiveStartKey,
+          ...(page ? { Limit: limit - items.length } : {}),
+        }),
+      );
+      for (const i of r.Items ?? []) items.push(read(i));
+      ExclusiveStartKey = r.LastEvaluatedKey;
+    } while (ExclusiveStartKey && items.length < limit);
+    return { items, nextCursor: encodeCursor(ExclusiveStartKey && plainKey(ExclusiveStartKey)) };
+  }
+
   getUnit(unitId: string) {
     return this.get<Unit>(keys.unit(unitId));
   }
@@ -493,6 +574,16 @@ export class DynamoStore implements Store {
       }
     }
     return out;
+  }
+
+  /** Every unit's id and name (a projection: not its contacts), one Query page per 1 MB. */
+  async unitNames(): Promise<UnitName[]> {
+    const names = await this.rawQueryPage(
+      keys.unitsPK,
+      { ProjectionExpression: '#u, #n', ExpressionAttributeNames: { '#u': 'unitId', '#n': 'name' } },
+      (i): UnitName => ({ unitId: String(scalar(i.unitId)), name: String(scalar(i.name)) }),
+    );
+    return names.items;
   }
 
   async listUnits(): Promise<Unit[]> {
@@ -563,20 +654,22 @@ export class DynamoStore implements Store {
   }
 
   async scoreCards(year: number): Promise<ScoreCard[]> {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.scoresPK(year) },
-    });
-    return items.map((item) => {
+    // Read raw: a year's cards are thousands of items of dozens of string attributes each.
+    const cards = await this.rawQueryPage(keys.scoresPK(year), undefined, (item): ScoreCard => {
       const entries: ScoreCard['entries'] = [];
-      for (const [name, value] of Object.entries(item)) {
+      for (const name in item) {
         const hash = name.indexOf('#');
-        if (hash < 0 || typeof value !== 'string') continue;
-        const [obligationId, period] = [name.slice(0, hash), name.slice(hash + 1)];
-        entries.push({ obligationId, period, code: value.slice(VERSION_DIGITS + 1) });
+        const value = item[name]!.S;
+        if (hash < 0 || value === undefined) continue;
+        entries.push({
+          obligationId: name.slice(0, hash),
+          period: name.slice(hash + 1),
+          code: value.slice(VERSION_DIGITS + 1),
+        });
       }
-      return { unitId: String(item.unitId), unitName: String(item.unitName ?? ''), entries };
+      return { unitId: String(item.unitId?.S), unitName: item.unitName?.S ?? '', entries };
     });
+    return cards.items;
   }
 
   async getScoringInputs(obligationIds: string[], marker: string) {
@@ -610,6 +703,9 @@ export class DynamoStore implements Store {
       page,
     );
     return { items: r.items.map((i) => strip<Slot>(i)!), nextCursor: r.nextCursor };
+  }
+  async boardSlots(obligationId: string, period: string, page?: PageRequest): Promise<Page<BoardSlot>> {
+    return this.rawQueryPage(keys.slotPK(obligationId, period), BOARD_PROJECTION, boardSlotOf, page ?? {});
   }
   async unitYear(unitId: string, year: number) {
     const items = await this.queryAll({
