@@ -1,11 +1,11 @@
-// The daily sweep on a big table (10,000 units, 20 % law-enforcement; --quick: 300), seeded once
+// The daily sweep on a big table (10,000 units, 20 % law-enforcement; --quick: 200), seeded once
 // for (a) and (b) (4 yearly slots a unit):
 // (a) a day on which exactly 50 slots owe a notice: read capacity the sweep consumes against a
 //     full scan of the same table, both measured in the same run (ReturnConsumedCapacity);
 // (b) then, on the same table with its annual-plan slots reopened, the day on which every unit's
 //     annual-plan slot owes a reminder: notifications queued per second here, and the requests of
 //     that one invocation priced at stated AWS latencies against the function's 60 s;
-// (c) opening a year by the fan-out (400 units; --quick: 100): the roll-over sweep queues one
+// (c) opening a year by the fan-out (400 units; --quick: 50): the roll-over sweep queues one
 //     job per obligation and shard of ≤ 200 units; each job is run as the opener runs it, 10 at
 //     a time. Total time against the floor (the stand-in's own rate for the same slot writes, in
 //     the same run), and the largest job's writes (against the whole year's, which one sweep did
@@ -96,9 +96,9 @@ const took = (what: string, since: number) =>
   process.stderr.write(`  sweep ${what}: ${((performance.now() - since) / 1000).toFixed(0)} s\n`);
 
 export async function sweepBench(opts: BenchOptions): Promise<Line[]> {
-  const UNITS = opts.quick ? 300 : 10_000;
-  const OPEN_UNITS = opts.quick ? 100 : 400;
-  const FLOOR_SLOTS = opts.quick ? 200 : 800;
+  const UNITS = opts.quick ? 200 : 10_000;
+  const OPEN_UNITS = opts.quick ? 50 : 400;
+  const FLOOR_SLOTS = opts.quick ? 160 : 800;
   const DUE = 50;
   const standins = await sharedStandIns();
   const lines: Line[] = [];
