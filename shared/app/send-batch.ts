@@ -251,10 +251,11 @@ export class BatchSender {
           taken = res;
         });
         const first = alone(r, msg, taken);
-        probes[msg.channel] = Promise.race([gate, first]);
+        // Never rejects: the probe's own error is its caller's (a lone probe's race is awaited by no one).
+        probes[msg.channel] = Promise.race([gate, first.catch(() => undefined)]);
         return first;
       }
-      await probes[msg.channel]?.catch(() => undefined);
+      await probes[msg.channel];
       if (role === 'alone') return alone(r, msg);
       runs[msg.channel] ??= runGroup(msg.channel);
       const { now, results } = await runs[msg.channel]!;
