@@ -192,6 +192,9 @@ function App({ config, auth }: { config: WebConfig; auth: Auth }) {
 
 async function start() {
   const root = document.getElementById('app')!;
+  // An office page's address (`#/o/…`): its chunk loads while the config and /v1/me are fetched, not
+  // after (the Shell's import() then finds it loaded). Units' pages never ask for it.
+  if (/^#\/(o|board)(\/|$)/.test(location.hash)) import('./office').catch(() => undefined);
   try {
     const config = (await (await fetch('/config.json', { cache: 'no-store' })).json()) as WebConfig;
     const auth = await createAuth(config);
