@@ -67,7 +67,7 @@ const rows = lines.map((l) => [
   l.what,
   `${fmt(l.measured)} ${l.unit}`.trim(),
   l.baseline === null ? l.baselineWhat || '–' : `${`${fmt(l.baseline)} ${l.unit}`.trim()} (${l.baselineWhat})`,
-  l.ratio === null ? '–' : `${l.ratio.toFixed(2)}×`,
+  l.ratio === null ? '–' : `${l.ratio.toFixed(l.ratio < 0.1 ? 3 : 2)}×`,
   l.goal,
   l.goal === 'reported' ? '–' : l.met ? 'yes' : 'NO',
 ]);
