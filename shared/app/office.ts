@@ -28,7 +28,7 @@ import { actorOf, audit, OFFICE_TRAIL } from './audit';
 import { calendarYearsAround, loadCalendar } from './calendar';
 import { inParallel } from './open-slots';
 import { pageAfter } from './paging';
-import type { BoardSlot, PageRequest, Store } from './ports';
+import type { BoardSlot, Page, PageRequest, Store } from './ports';
 import { retryOnConflict } from './retry';
 import { slotView } from './views';
 
@@ -38,29 +38,25 @@ async function obligationOrThrow(store: Store, obligationId: string): Promise<Ob
   return ob;
 }
 
-/** What the board shows of every slot of a period: one Query per 1 MB page, never per unit. */
-async function boardSlotsOfPeriod(store: Store, obligationId: string, period: string): Promise<BoardSlot[]> {
-  const out: BoardSlot[] = [];
+/** Every item of a paged read, one request per page (5,000 items or 1 MB), never per unit. */
+async function everyPage<T>(read: (p: { cursor?: string; limit: number }) => Promise<Page<T>>): Promise<T[]> {
+  const out: T[] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.boardSlots(obligationId, period, { cursor, limit: 5000 });
+    const page = await read({ cursor, limit: 5000 });
     out.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
   return out;
 }
 
-/** Every slot of a period: one Query per 1 MB page on the period's partition, never per unit. */
-async function allSlotsOfPeriod(store: Store, obligationId: string, period: string): Promise<Slot[]> {
-  const out: Slot[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.slotsOfPeriod(obligationId, period, { cursor, limit: 5000 });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
-}
+/** What the board shows of every slot of a period (one Query per page on the period's partition). */
+const boardSlotsOfPeriod = (store: Store, obligationId: string, period: string): Promise<BoardSlot[]> =>
+  everyPage((p) => store.boardSlots(obligationId, period, p));
+
+/** Every slot of a period (one Query per page on the period's partition). */
+const allSlotsOfPeriod = (store: Store, obligationId: string, period: string): Promise<Slot[]> =>
+  everyPage((p) => store.slotsOfPeriod(obligationId, period, p));
 
 export type BoardRow = {
   unitId: string;
