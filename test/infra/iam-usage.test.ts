@@ -58,6 +58,7 @@ import {
 } from './support/iam';
 import { startCognitoStandIn } from '../support/cognito-standin';
 import { type SqsServer, startSqsServer } from './support/sqs-server';
+import { sqsFields } from '../support/sqs';
 
 const endpoints = inject('endpoints');
 const REGION = 'ap-southeast-1';
@@ -253,17 +254,7 @@ const sqsRecord = (body: unknown, i = 0) => ({
   messageId: `m-${i}-${randomBytes(3).toString('hex')}`,
   receiptHandle: `rh-${i}`,
   body: typeof body === 'string' ? body : JSON.stringify(body),
-  attributes: {
-    ApproximateReceiveCount: '1',
-    SentTimestamp: '0',
-    SenderId: 'iam',
-    ApproximateFirstReceiveTimestamp: '0',
-  },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:notify',
-  awsRegion: LOCAL_REGION,
+  ...sqsFields('notify'),
 });
 const sqsEvent = (bodies: unknown[]): SQSEvent => ({ Records: bodies.map((b, i) => sqsRecord(b, i)) });
 const s3Notification = (key: string, at: string) => ({

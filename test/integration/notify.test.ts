@@ -25,6 +25,7 @@ import { AppError } from '../../shared/domain/errors';
 import type { Principal } from '../../shared/domain/model';
 import { seeded } from '../support/prng';
 import { setLogLevel } from '../../shared/adapters/logger';
+import { sqsFields } from '../support/sqs';
 
 const endpoints = inject('endpoints');
 const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
@@ -234,17 +235,7 @@ describe('the sender', () => {
       messageId,
       receiptHandle: messageId,
       body: JSON.stringify(msg),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'x',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:notify',
-      awsRegion: 'ap-southeast-1',
+      ...sqsFields('notify'),
     });
     const event = (ids: string[]) => ({ Records: ids.map(record) }) as SQSEvent;
     expect((await sender(event(['a', 'b']), context)).batchItemFailures).toEqual([]);

@@ -16,6 +16,7 @@ import { createTable } from '../../shared/adapters/dynamo/create-table';
 import { DynamoStore } from '../../shared/adapters/dynamo/store';
 import { makeS3Client, S3ObjectStore } from '../../shared/adapters/s3';
 import type { MessageQueue, OutgoingMessage } from '../../shared/app/ports';
+import { sqsFields } from '../support/sqs';
 
 const endpoints = inject('endpoints');
 const suffix = randomBytes(4).toString('hex');
@@ -61,17 +62,7 @@ const sqsEventFor = (key: string): SQSEvent => ({
           },
         ],
       }),
-      attributes: {
-        ApproximateReceiveCount: '2',
-        SentTimestamp: '0',
-        SenderId: 'test',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:uploads',
-      awsRegion: LOCAL_REGION,
+      ...sqsFields('uploads', 2),
     },
   ],
 });

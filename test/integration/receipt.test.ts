@@ -20,6 +20,7 @@ import type { MessageQueue, OutgoingMessage } from '../../shared/app/ports';
 import { requestUpload, uploadRequestSchema } from '../../shared/app/uploads';
 import { defaultObligations, defaultSettings } from '../../shared/domain/defaults';
 import { type Obligation, obligationBodySchema, type Principal, type Unit } from '../../shared/domain/model';
+import { sqsFields } from '../support/sqs';
 
 const endpoints = inject('endpoints');
 const suffix = randomBytes(4).toString('hex');
@@ -90,17 +91,7 @@ const sqs = (events: S3Event[]): SQSEvent => ({
     messageId: `m-${i}-${randomBytes(3).toString('hex')}`,
     receiptHandle: 'h',
     body: JSON.stringify(e),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:uploads',
-    awsRegion: LOCAL_REGION,
+    ...sqsFields('uploads'),
   })),
 });
 const run = async (events: S3Event[]) => (await receipt(sqs(events), context)) as SQSBatchResponse;

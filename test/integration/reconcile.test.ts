@@ -25,6 +25,7 @@ import { QUARANTINE_PREFIX } from '../../shared/app/submissions';
 import { requestUpload, uploadRequestSchema } from '../../shared/app/uploads';
 import { defaultObligations, defaultSettings } from '../../shared/domain/defaults';
 import type { Principal, Unit } from '../../shared/domain/model';
+import { sqsFields } from '../support/sqs';
 
 const endpoints = inject('endpoints');
 const suffix = randomBytes(4).toString('hex');
@@ -112,17 +113,7 @@ const s3Event = (key: string, at: string): SQSEvent => ({
           },
         ],
       }),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'test',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:uploads',
-      awsRegion: LOCAL_REGION,
+      ...sqsFields('uploads'),
     },
   ],
 });

@@ -30,6 +30,7 @@ import { recordBounce } from '../../shared/app/bounces';
 import type { MessageQueue, OutgoingMessage } from '../../shared/app/ports';
 import type { Principal } from '../../shared/domain/model';
 import { setLogLevel } from '../../shared/adapters/logger';
+import { sqsFields } from '../support/sqs';
 
 const endpoints = inject('endpoints');
 const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
@@ -184,17 +185,7 @@ const event = (msgs: OutgoingMessage[]) =>
       messageId: `m${i}`,
       receiptHandle: `m${i}`,
       body: JSON.stringify(m),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'x',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:notify',
-      awsRegion: 'ap-southeast-1',
+      ...sqsFields('notify'),
     })),
   }) as SQSEvent;
 

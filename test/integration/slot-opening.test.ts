@@ -18,6 +18,7 @@ import { OPEN_SLOTS_SHARD, openingJobs, openSlotsJobSchema } from '../../shared/
 import { openedMarker, sweep } from '../../shared/app/sweep';
 import { defaultObligations } from '../../shared/domain/defaults';
 import { type Obligation, obligationBodySchema, type Principal, type Unit } from '../../shared/domain/model';
+import { sqsFields } from '../support/sqs';
 
 const endpoints = inject('endpoints');
 const ddb = new DynamoDBClient({
@@ -56,17 +57,7 @@ const sqsEvent = (bodies: string[]): SQSEvent => ({
     messageId: `m-${i}`,
     receiptHandle: `r-${i}`,
     body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:open-slots',
-    awsRegion: LOCAL_REGION,
+    ...sqsFields('open-slots'),
   })),
 });
 const runOpener = (jobs: unknown[]) =>

@@ -34,6 +34,7 @@ import { defaultObligations } from '../../shared/domain/defaults';
 import type { Principal } from '../../shared/domain/model';
 import { seeded } from '../support/prng';
 import { seedWorld } from './support/world';
+import { sqsFields } from '../support/sqs';
 
 const SEED = Number(process.env.FAULT_SEED ?? 2026_11);
 const endpoints = inject('endpoints');
@@ -210,17 +211,7 @@ describe('two receipt handlers racing on the same slot', () => {
               },
             ],
           }),
-          attributes: {
-            ApproximateReceiveCount: '1',
-            SentTimestamp: '0',
-            SenderId: 'faults',
-            ApproximateFirstReceiveTimestamp: '0',
-          },
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:uploads',
-          awsRegion: LOCAL_REGION,
+          ...sqsFields('uploads'),
         },
       ],
     });

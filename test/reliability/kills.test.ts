@@ -33,6 +33,7 @@ import type { Principal } from '../../shared/domain/model';
 import { type SqsServer, startSqsServer } from '../infra/support/sqs-server';
 import { seeded } from '../support/prng';
 import { seedWorld } from './support/world';
+import { sqsFields } from '../support/sqs';
 
 const SEED = Number(process.env.FAULT_SEED ?? 2026_11);
 const endpoints = inject('endpoints');
@@ -121,17 +122,7 @@ const sqsEvent = (msgs: OutgoingMessage[], receive: number): SQSEvent => ({
     messageId: `m-${i}-${m.id}`,
     receiptHandle: `h-${i}-${receive}`,
     body: JSON.stringify(m),
-    attributes: {
-      ApproximateReceiveCount: String(receive),
-      SentTimestamp: '0',
-      SenderId: 'kills',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:notify',
-    awsRegion: LOCAL_REGION,
+    ...sqsFields('notify', receive),
   })),
 });
 const context = { functionName: 'sender', awsRequestId: 'kills' } as Context;
